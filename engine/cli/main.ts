@@ -1,0 +1,28 @@
+// The `engine` command line: registers one sub-command per file; each is thin (parse, call, print, exit code).
+import { Command } from 'commander';
+import type { CommandModule } from './command.ts';
+
+const COMMANDS: readonly CommandModule[] = [];
+
+export function buildProgram(): Command {
+  const program = new Command('engine')
+    .description('Tradegate: every limit in YAML, one gate in front of every order.')
+    .showHelpAfterError()
+    .exitOverride();
+  for (const command of COMMANDS) command.register(program);
+  return program;
+}
+
+async function main(argv: readonly string[]): Promise<number> {
+  try {
+    await buildProgram().parseAsync([...argv], { from: 'user' });
+    return process.exitCode === undefined ? 0 : Number(process.exitCode);
+  } catch (err) {
+    const code = (err as { code?: string; exitCode?: number }).code;
+    if (code === 'commander.helpDisplayed' || code === 'commander.version' || code === 'commander.help') return 0;
+    if (typeof code === 'string' && code.startsWith('commander.')) return 2;
+    throw err;
+  }
+}
+
+process.exitCode = await main(process.argv.slice(2));
