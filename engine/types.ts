@@ -10,6 +10,23 @@ export type Side = (typeof SIDES)[number];
 export const ORDER_TYPES = ['market', 'limit', 'stop', 'stop_limit'] as const;
 export type OrderType = (typeof ORDER_TYPES)[number];
 
+/**
+ * The lifecycle of an order. Shared because the ledger stores it and the order manager drives it;
+ * the transitions allowed between them live in engine/orders/order-state.ts.
+ */
+export const ORDER_STATES = [
+  'pending_submit',
+  'submitted',
+  'partially_filled',
+  'filled',
+  'canceled',
+  'rejected',
+  'expired',
+  'failed',
+  'unknown',
+] as const;
+export type OrderState = (typeof ORDER_STATES)[number];
+
 /** The moment a rule is evaluated at. */
 export const APPLIES_TO = ['entry', 'exit', 'tick', 'prelive'] as const;
 export type AppliesTo = (typeof APPLIES_TO)[number];

@@ -1,0 +1,228 @@
+// The ledger of one mode: its database, repositories and the postings and equity views built on them.
+import type Database from 'better-sqlite3';
+import type { Clock } from '../clock.ts';
+import { TradegateError } from '../errors.ts';
+import type { Mode } from '../types.ts';
+import {
+  applyFill,
+  applyFunding,
+  applySettlement,
+  type Books,
+  type FillInput,
+  type FillResult,
+  type FundingInput,
+  type FundingResult,
+  type LegSettlement,
+  type SettlementInput,
+} from './bookkeeping.ts';
+import { BreakerRepository } from './breaker-repository.ts';
+import { CashRepository } from './cash-repository.ts';
+import { ControlsRepository } from './controls-repository.ts';
+import { type LedgerDatabaseOptions, openLedgerDatabase } from './database.ts';
+import { DecisionRepository } from './decision-repository.ts';
+import {
+  type AccountMetrics,
+  accountMetrics,
+  type EquityBreakdown,
+  equityOf,
+  type MarkLookup,
+  markPosition,
+  requireMark,
+  utcDayOf,
+} from './equity.ts';
+import { EquityRepository } from './equity-repository.ts';
+import { FillRepository } from './fill-repository.ts';
+import { type LedgerFacts, type LedgerFactsInput, ledgerFacts } from './ledger-facts.ts';
+import type { Leg } from './legs.ts';
+import { LockRepository } from './lock-repository.ts';
+import { e8ToQty, microsToUsd, usdToMicros } from './money.ts';
+import { OrderRepository, type TransitionGuard } from './order-repository.ts';
+import { type PositionRecord, PositionRepository } from './position-repository.ts';
+import { type RunRecord, RunRepository, type RunStart } from './run-repository.ts';
+
+export interface LedgerOptions extends LedgerDatabaseOptions {
+  /** The order transition table (engine/orders/order-state.ts `transition`), checked on every state change. */
+  readonly transitionGuard?: TransitionGuard;
+}
+
+/** A position in instrument units and USD, as reports and tests read it. */
+export interface PositionView {
+  readonly instrument: string;
+  readonly leg: Leg;
+  readonly qty: number;
+  readonly costUsd: number;
+  /** Average entry price of the open lots (0 when flat). */
+  readonly entryPrice: number;
+  readonly realizedPnlUsd: number;
+  readonly feesUsd: number;
+  readonly fundingUsd: number;
+  readonly openedAtMs: number | null;
+}
+
+export interface EquityObservation {
+  readonly breakdown: EquityBreakdown;
+  readonly metrics: AccountMetrics;
+}
+
+export function positionView(p: PositionRecord): PositionView {
+  return {
+    instrument: p.instrument,
+    leg: p.leg,
+    qty: e8ToQty(p.qtyE8),
+    costUsd: microsToUsd(p.costMicros),
+    entryPrice: p.qtyE8 === 0 ? 0 : microsToUsd(Math.abs(p.costMicros)) / e8ToQty(Math.abs(p.qtyE8)),
+    realizedPnlUsd: microsToUsd(p.realizedMicros),
+    feesUsd: microsToUsd(p.feesMicros),
+    fundingUsd: microsToUsd(p.fundingMicros),
+    openedAtMs: p.openedAtMs,
+  };
+}
+
+export class Ledger {
+  readonly mode: Mode;
+  readonly path: string;
+  readonly db: Database.Database;
+  readonly orders: OrderRepository;
+  readonly fills: FillRepository;
+  readonly positions: PositionRepository;
+  readonly cash: CashRepository;
+  readonly equity: EquityRepository;
+  readonly runs: RunRepository;
+  readonly breaker: BreakerRepository;
+  readonly locks: LockRepository;
+  readonly controls: ControlsRepository;
+  readonly decisions: DecisionRepository;
+  readonly #clock: Clock;
+  readonly #books: Books;
+  readonly #close: () => void;
+  #runId: string | undefined;
+
+  constructor(opts: LedgerOptions) {
+    const handle = openLedgerDatabase(opts);
+    const { db } = handle;
+    const clock = opts.clock;
+    this.mode = handle.mode;
+    this.path = handle.path;
+    this.db = db;
+    this.#clock = clock;
+    this.#close = handle.close;
+    this.orders = new OrderRepository(db, clock, handle.mode, opts.transitionGuard);
+    this.fills = new FillRepository(db, handle.mode);
+    this.positions = new PositionRepository(db, clock, handle.mode);
+    this.cash = new CashRepository(db, clock, handle.mode);
+    this.equity = new EquityRepository(db, clock, handle.mode);
+    this.runs = new RunRepository(db, clock, handle.mode);
+    this.breaker = new BreakerRepository(db, clock);
+    this.locks = new LockRepository(db, clock);
+    this.controls = new ControlsRepository(db, clock);
+    this.decisions = new DecisionRepository(db, clock);
+    this.#books = { db, clock, orders: this.orders, fills: this.fills, positions: this.positions, cash: this.cash };
+  }
+
+  /** Runs `fn` in one transaction (nested calls become savepoints), so callers can join a fill and a state change. */
+  transaction<T>(fn: () => T): T {
+    return this.db.transaction(fn)();
+  }
+
+  deposit(usd: number, reference?: string, note?: string): void {
+    const amount = usdToMicros(usd, 'deposit');
+    if (amount <= 0) throw new TradegateError('LEDGER_INVALID_AMOUNT', `a deposit must be > 0, got ${usd}`, { usd });
+    this.cash.append({ kind: 'deposit', amountMicros: amount, reference: reference ?? null, note: note ?? null });
+  }
+
+  withdraw(usd: number, reference?: string, note?: string): void {
+    const amount = usdToMicros(usd, 'withdrawal');
+    if (amount <= 0) throw new TradegateError('LEDGER_INVALID_AMOUNT', `a withdrawal must be > 0, got ${usd}`, { usd });
+    this.cash.append({ kind: 'withdrawal', amountMicros: -amount, reference: reference ?? null, note: note ?? null });
+  }
+
+  applyFill(fill: FillInput): FillResult {
+    return applyFill(this.#books, fill);
+  }
+
+  applySettlement(settlement: SettlementInput): LegSettlement[] {
+    return applySettlement(this.#books, settlement);
+  }
+
+  applyFunding(funding: FundingInput): FundingResult {
+    return applyFunding(this.#books, funding);
+  }
+
+  cashUsd(): number {
+    return microsToUsd(this.cash.balanceMicros());
+  }
+
+  position(instrument: string, leg: Leg = 'outright'): PositionView {
+    return positionView(this.positions.get(instrument, leg) ?? this.positions.empty(instrument, leg));
+  }
+
+  openPositions(): PositionView[] {
+    return this.positions.open().map(positionView);
+  }
+
+  startRun(run: RunStart): RunRecord {
+    const record = this.runs.start(run);
+    this.#runId = record.runId;
+    return record;
+  }
+
+  /** Continues an earlier run after a restart, keeping its session baseline and peak. */
+  resumeRun(runId: string): RunRecord {
+    const record = this.runs.require(runId);
+    this.#runId = record.runId;
+    return record;
+  }
+
+  get runId(): string | undefined {
+    return this.#runId;
+  }
+
+  /**
+   * Marks everything to market and records what the baselines need: the first observation of a
+   * UTC day becomes its day-start baseline, the first of a run its session start, and the run's
+   * peak and each position's peak only ever move in the favourable direction.
+   */
+  observeEquity(mark: MarkLookup, opts: { snapshot?: boolean } = {}): EquityObservation {
+    const runId = this.#runId;
+    if (runId === undefined) throw new TradegateError('LEDGER_RUN_NOT_STARTED', 'start or resume a run before observing equity', {});
+    return this.transaction(() => {
+      const open = this.positions.open();
+      const breakdown = equityOf(this.cash.balanceMicros(), open, mark);
+      const utcDay = utcDayOf(this.#clock.now());
+      const snap = { ...breakdown, utcDay, runId };
+      this.equity.record({ kind: 'day_start', ...snap });
+      const before = this.runs.require(runId);
+      if (before.startEquityMicros === null) this.equity.record({ kind: 'session_start', ...snap });
+      if (opts.snapshot === true) this.equity.record({ kind: 'mark', ...snap });
+      const run = this.runs.observeEquity(runId, breakdown.equityMicros);
+      for (const p of open) {
+        const m = markPosition(p, requireMark(mark, p.instrument, p.leg));
+        if (m.peakPrice !== p.peakPrice || m.peakPnlFraction !== p.peakPnlFraction) {
+          this.positions.recordPeak(p.instrument, p.leg, m.peakPrice, m.peakPnlFraction);
+        }
+      }
+      const dayStart = this.equity.dayStart(utcDay);
+      const metrics = accountMetrics(breakdown, {
+        dayStartEquityMicros: dayStart?.equityMicros ?? breakdown.equityMicros,
+        peakEquityMicros: run.peakEquityMicros ?? breakdown.equityMicros,
+        sessionStartEquityMicros: run.startEquityMicros ?? breakdown.equityMicros,
+      });
+      return { breakdown, metrics };
+    });
+  }
+
+  /** The gate's account.* and position.* facts for one instrument leg, from the books and current marks. */
+  facts(input: Omit<LedgerFactsInput, 'metrics' | 'positions'>): LedgerFacts {
+    const { metrics } = this.observeEquity(input.mark);
+    return ledgerFacts({ ...input, metrics, positions: this.positions.open() });
+  }
+
+  close(): void {
+    this.#close();
+  }
+}
+
+/** Opens (creating and migrating as needed) the ledger of one mode. */
+export function openLedger(opts: LedgerOptions): Ledger {
+  return new Ledger(opts);
+}

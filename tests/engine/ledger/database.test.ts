@@ -1,0 +1,132 @@
+// Specs of opening a ledger: one file per mode, pragmas, and the guard that keeps dry_run and paper off the live file.
+import { existsSync, mkdtempSync, rmSync, symlinkSync, copyFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ManualClock } from '../../../engine/clock.ts';
+import { type LedgerDatabase, type LedgerDatabaseOptions, ledgerFileFor, openLedgerDatabase, resolveLedgerPath } from '../../../engine/ledger/database.ts';
+
+const clock = new ManualClock(1_700_000_000_000);
+let dir: string;
+const opened: LedgerDatabase[] = [];
+
+function open(opts: Omit<LedgerDatabaseOptions, 'clock'>): LedgerDatabase {
+  const handle = openLedgerDatabase({ clock, ...opts });
+  opened.push(handle);
+  return handle;
+}
+
+function refusal(opts: Omit<LedgerDatabaseOptions, 'clock'>): { code: string; kind: string } | undefined {
+  try {
+    open(opts);
+  } catch (err) {
+    const e = err as { code: string; kind: string };
+    return { code: e.code, kind: e.kind };
+  }
+  return undefined;
+}
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'tg-db-'));
+});
+afterEach(() => {
+  for (const h of opened.splice(0)) if (h.db.open) h.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('resolveLedgerPath', () => {
+  it('puts each mode in its own file under the data directory', () => {
+    expect(resolveLedgerPath({ mode: 'paper', dataDir: dir })).toBe(join(dir, 'paper.sqlite'));
+    expect(resolveLedgerPath({ mode: 'dry_run', dataDir: dir })).toBe(join(dir, 'dry_run.sqlite'));
+    expect(resolveLedgerPath({ mode: 'live', dataDir: dir })).toBe(join(dir, 'live.sqlite'));
+  });
+
+  it('lets an explicit path win over the data directory, and runs a backtest in memory by default', () => {
+    expect(resolveLedgerPath({ mode: 'paper', dataDir: dir, path: join(dir, 'x', 'p.sqlite') })).toBe(join(dir, 'x', 'p.sqlite'));
+    expect(resolveLedgerPath({ mode: 'backtest' })).toBe(':memory:');
+  });
+
+  it('refuses a non-backtest mode with neither a data directory nor a path', () => {
+    expect(() => resolveLedgerPath({ mode: 'live' })).toThrow(expect.objectContaining({ code: 'LEDGER_OPEN_FAILED' }));
+  });
+});
+
+describe('openLedgerDatabase', () => {
+  it('opens in WAL mode with foreign keys on and the chosen synchronous level (FULL by default)', () => {
+    const full = open({ mode: 'live', dataDir: dir });
+    expect(full.db.pragma('journal_mode', { simple: true })).toBe('wal');
+    expect(full.db.pragma('foreign_keys', { simple: true })).toBe(1);
+    expect(full.db.pragma('synchronous', { simple: true })).toBe(2);
+    expect(full.synchronous).toBe('FULL');
+    const normal = open({ mode: 'paper', dataDir: dir, synchronous: 'NORMAL', busyTimeoutMs: 1234 });
+    expect(normal.db.pragma('synchronous', { simple: true })).toBe(1);
+    expect(normal.db.pragma('busy_timeout', { simple: true })).toBe(1234);
+  });
+
+  it('creates the data directory and one file per mode, each recording its mode', () => {
+    const nested = join(dir, 'a', 'b');
+    for (const mode of ['paper', 'dry_run', 'live'] as const) {
+      const h = open({ mode, dataDir: nested });
+      expect(h.fileMode).toBe(mode);
+      expect(existsSync(ledgerFileFor(nested, mode))).toBe(true);
+    }
+  });
+
+  it('re-opens an existing file without re-running migrations and keeps its data', () => {
+    const first = open({ mode: 'paper', dataDir: dir });
+    first.db.prepare("INSERT INTO runtime_controls (key, value_json, updated_by, updated_at_ms) VALUES ('k', '1', 't', 1)").run();
+    first.close();
+    const again = open({ mode: 'paper', dataDir: dir });
+    expect(again.db.prepare('SELECT COUNT(*) AS n FROM schema_version').get()).toEqual({ n: 1 });
+    expect(again.db.prepare('SELECT value_json AS v FROM runtime_controls').get()).toEqual({ v: '1' });
+  });
+
+  it('keeps a paper or dry_run process off the live file: LEDGER_LIVE_FILE_REFUSED, kind config', () => {
+    open({ mode: 'live', dataDir: dir }).close();
+    const live = join(dir, 'live.sqlite');
+    for (const mode of ['paper', 'dry_run', 'backtest'] as const) {
+      expect(refusal({ mode, path: live })).toEqual({ code: 'LEDGER_LIVE_FILE_REFUSED', kind: 'config' });
+    }
+  });
+
+  it('refuses the live file before it exists, too (a dry run must never create it)', () => {
+    expect(refusal({ mode: 'dry_run', path: join(dir, 'live.sqlite') })?.code).toBe('LEDGER_LIVE_FILE_REFUSED');
+    expect(existsSync(join(dir, 'live.sqlite'))).toBe(false);
+  });
+
+  it('opens the live file from dry_run only with the explicit flag, and the file stays a live file', () => {
+    open({ mode: 'live', dataDir: dir }).close();
+    const h = open({ mode: 'dry_run', path: join(dir, 'live.sqlite'), allowLiveFile: true });
+    expect(h.mode).toBe('dry_run');
+    expect(h.fileMode).toBe('live');
+  });
+
+  it('sees through a renamed copy and a symlink of the live file', () => {
+    open({ mode: 'live', dataDir: dir }).close();
+    copyFileSync(join(dir, 'live.sqlite'), join(dir, 'copy.sqlite'));
+    expect(refusal({ mode: 'paper', path: join(dir, 'copy.sqlite') })?.code).toBe('LEDGER_LIVE_FILE_REFUSED');
+    symlinkSync(join(dir, 'live.sqlite'), join(dir, 'innocent.sqlite'));
+    expect(refusal({ mode: 'paper', path: join(dir, 'innocent.sqlite') })?.code).toBe('LEDGER_LIVE_FILE_REFUSED');
+  });
+
+  it("refuses a path that points at another mode's file: LEDGER_MODE_MISMATCH", () => {
+    open({ mode: 'paper', dataDir: dir }).close();
+    expect(refusal({ mode: 'dry_run', path: join(dir, 'paper.sqlite') })).toEqual({ code: 'LEDGER_MODE_MISMATCH', kind: 'config' });
+    expect(refusal({ mode: 'live', path: join(dir, 'paper.sqlite') })?.code).toBe('LEDGER_MODE_MISMATCH');
+    copyFileSync(join(dir, 'paper.sqlite'), join(dir, 'renamed.sqlite'));
+    expect(refusal({ mode: 'dry_run', path: join(dir, 'renamed.sqlite') })?.code).toBe('LEDGER_MODE_MISMATCH');
+    expect(refusal({ mode: 'live', path: join(dir, 'dry_run.sqlite') })?.code).toBe('LEDGER_MODE_MISMATCH');
+  });
+
+  it('runs a backtest in memory with foreign keys on', () => {
+    const h = open({ mode: 'backtest' });
+    expect(h.path).toBe(':memory:');
+    expect(h.db.pragma('foreign_keys', { simple: true })).toBe(1);
+  });
+
+  it('reports a file that is not a database as LEDGER_OPEN_FAILED', async () => {
+    const { writeFileSync } = await import('node:fs');
+    writeFileSync(join(dir, 'paper.sqlite'), 'this is not sqlite, just text that is long enough to have a header'.repeat(10));
+    expect(refusal({ mode: 'paper', dataDir: dir })?.code).toBe('LEDGER_OPEN_FAILED');
+  });
+});

@@ -1,0 +1,102 @@
+// Specs of the ledger facade: equity observation with the 00:00 UTC day-start baseline, peak and drawdown, runs, facts.
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { MarkLookup } from '../../../engine/ledger/equity.ts';
+import type { Ledger } from '../../../engine/ledger/ledger.ts';
+import { fill, type TempLedgers, tempLedgers } from '../../helpers/temp-ledger.ts';
+
+const LATE = Date.UTC(2024, 0, 1, 23, 59, 0);
+const MIDNIGHT = Date.UTC(2024, 0, 2, 0, 0, 0);
+const at = (price: number): MarkLookup => () => price;
+
+let env: TempLedgers;
+let ledger: Ledger;
+beforeEach(() => {
+  env = tempLedgers(LATE);
+  ledger = env.open();
+  ledger.deposit(10_000);
+  ledger.startRun({ runId: 'run-1', configHash: 'cfg', ruleSetVersion: 'rs-1' });
+  ledger.applyFill(fill('BTC-USD', 'buy', 1, 100));
+});
+afterEach(() => env.cleanup());
+
+describe('Ledger.observeEquity', () => {
+  it('takes the first observation of a UTC day as its baseline and resets it at 00:00 UTC', () => {
+    expect(ledger.observeEquity(at(100)).metrics).toMatchObject({ equityUsd: 10_000, dayStartEquityUsd: 10_000, dailyPnlUsd: 0 });
+    const late = ledger.observeEquity(at(90)).metrics;
+    expect(late).toMatchObject({ equityUsd: 9_990, dayStartEquityUsd: 10_000, dailyPnlUsd: -10 });
+    expect(late.dailyLossFraction).toBeCloseTo(0.001, 12);
+
+    env.clock.set(MIDNIGHT);
+    expect(ledger.observeEquity(at(90)).metrics).toMatchObject({ dayStartEquityUsd: 9_990, dailyPnlUsd: 0, dailyLossFraction: 0 });
+    const next = ledger.observeEquity(at(80)).metrics;
+    expect(next).toMatchObject({ equityUsd: 9_980, dailyPnlUsd: -10 });
+    expect(next.dailyLossFraction).toBeCloseTo(10 / 9_990, 12);
+    expect(ledger.equity.dayStart('2024-01-01')?.equityMicros).toBe(10_000_000_000);
+    expect(ledger.equity.dayStart('2024-01-02')?.equityMicros).toBe(9_990_000_000);
+  });
+
+  it('keeps the day-start baseline across a restart on the same day (a restart is not a new day)', () => {
+    ledger.observeEquity(at(100));
+    env.clock.advance(30_000);
+    ledger.close();
+    const reopened = env.open();
+    reopened.resumeRun('run-1');
+    expect(reopened.observeEquity(at(95)).metrics).toMatchObject({ dayStartEquityUsd: 10_000, dailyPnlUsd: -5 });
+  });
+
+  it('tracks the session peak and drawdown from equity, and session PnL from the first observation', () => {
+    ledger.observeEquity(at(100));
+    ledger.observeEquity(at(110));
+    const m = ledger.observeEquity(at(99)).metrics;
+    expect(m).toMatchObject({ equityUsd: 9_999, peakEquityUsd: 10_010, sessionPnlUsd: -1 });
+    expect(m.drawdownFraction).toBeCloseTo(11 / 10_010, 12);
+    expect(ledger.runs.get('run-1')).toMatchObject({ startEquityMicros: 10_000_000_000, peakEquityMicros: 10_010_000_000 });
+  });
+
+  it('uses equity, not entry cost: an open loss counts against the day before any sale', () => {
+    const m = ledger.observeEquity(at(100)).metrics;
+    expect(m.cashUsd).toBe(9_900);
+    expect(ledger.observeEquity(at(50)).metrics.dailyPnlUsd).toBe(-50);
+  });
+
+  it('records session_start once, day_start once per day, and mark snapshots only when asked', () => {
+    ledger.observeEquity(at(100));
+    ledger.observeEquity(at(100), { snapshot: true });
+    ledger.observeEquity(at(100));
+    const kinds = ledger.equity.between(0, Number.MAX_SAFE_INTEGER).map((s) => s.kind);
+    expect(kinds).toEqual(['day_start', 'session_start', 'mark']);
+  });
+
+  it('records the position peak for trailing exits', () => {
+    ledger.observeEquity(at(120));
+    ledger.observeEquity(at(105));
+    expect(ledger.positions.get('BTC-USD', 'outright')).toMatchObject({ peakPrice: 120, peakPnlFraction: 0.2 });
+  });
+
+  it('refuses to observe without a run (LEDGER_RUN_NOT_STARTED) and with a missing mark (LEDGER_MARK_MISSING)', () => {
+    const other = env.open({ mode: 'dry_run' });
+    expect(() => other.observeEquity(at(1))).toThrow(expect.objectContaining({ code: 'LEDGER_RUN_NOT_STARTED' }));
+    expect(() => ledger.observeEquity(() => undefined)).toThrow(expect.objectContaining({ code: 'LEDGER_MARK_MISSING' }));
+    expect(() => other.resumeRun('nope')).toThrow(expect.objectContaining({ code: 'LEDGER_RUN_NOT_STARTED' }));
+  });
+});
+
+describe('Ledger.facts', () => {
+  it('gives the gate account and position facts computed from the books', () => {
+    ledger.observeEquity(at(100));
+    const facts = ledger.facts({ instrument: 'BTC-USD', leg: 'outright', mark: at(104), venueBalanceUsd: 9_900,
+      order: { direction: 'buy', qty: 0.5, price: 104 } });
+    expect(facts.account).toMatchObject({ cash_usd: 9_900, equity_usd: 10_004, daily_pnl_usd: 4, session_pnl_usd: 4 });
+    expect(facts.position).toMatchObject({ quantity: 1, after_fill_quantity: 1.5, unrealized_pnl_usd: 4, open_positions_count: 1 });
+  });
+});
+
+describe('Ledger modes', () => {
+  it('writes every position with the mode of its ledger', () => {
+    const dry = env.open({ mode: 'dry_run' });
+    dry.applyFill(fill('ETH-USD', 'buy', 1, 10));
+    expect(dry.positions.all().map((p) => p.mode)).toEqual(['dry_run']);
+    expect(ledger.positions.all().map((p) => p.mode)).toEqual(['paper']);
+    expect(dry.path).not.toBe(ledger.path);
+  });
+});
