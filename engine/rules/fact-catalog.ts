@@ -71,6 +71,7 @@ const SPECS: readonly FactSpec[] = [
     ['unrealized_pnl_usd', 'number', 'usd', 0, 'Mark-to-market PnL of the open position.'],
     ['unrealized_loss_usd', 'number', 'usd', 0, 'max(0, -unrealized_pnl_usd): the loss, as a positive number.'],
     ['unrealized_pnl_fraction', 'number', 'fraction', 0, 'Unrealized PnL / cost basis of the position (0.02 = +2%).'],
+    ['unrealized_loss_fraction', 'number', 'fraction', 0, 'max(0, -unrealized_pnl_fraction): the loss as a positive fraction of cost basis (0.03 = down 3%).'],
     ['peak_pnl_fraction', 'number', 'fraction', 0, 'Best unrealized PnL fraction seen since entry.'],
     ['retrace_from_peak_fraction', 'number', 'fraction', 0, 'peak_pnl_fraction - unrealized_pnl_fraction: how much of the best gain was given back.'],
     ['entry_price', 'number', 'usd', 6800, 'Average entry price of the open position (0 when flat).'],
@@ -90,6 +91,7 @@ const SPECS: readonly FactSpec[] = [
   ...namespace('activity', [
     ['orders_this_cycle', 'number', 'count', 0, 'Orders already sent in this decision cycle.'],
     ['notional_this_cycle_usd', 'number', 'usd', 0, 'USD notional already sent in this cycle.'],
+    ['notional_this_cycle_after_order_usd', 'number', 'usd', 68, 'notional_this_cycle_usd + order.notional_usd: the cycle total if this order is sent.'],
     ['orders_in_window_for_instrument', 'number', 'count', 0, 'Orders sent for this instrument in the current window.'],
     ['trades_today_for_market', 'number', 'count', 0, 'Entries made in this market since 00:00 UTC.'],
     ['consecutive_failures', 'number', 'count', 0, 'Execution failures in a row (rejected, failed, timed out).'],
