@@ -1,8 +1,13 @@
 // The `engine` command line: registers one sub-command per file; each is thin (parse, call, print, exit code).
 import { Command } from 'commander';
 import type { CommandModule } from './command.ts';
+import { explainCommand } from './explain.ts';
+import { factsCommand } from './facts.ts';
+import { startCommand } from './start.ts';
+import { testCommand } from './test.ts';
+import { validateCommand } from './validate.ts';
 
-const COMMANDS: readonly CommandModule[] = [];
+const COMMANDS: readonly CommandModule[] = [explainCommand, factsCommand, startCommand, testCommand, validateCommand];
 
 export function buildProgram(): Command {
   const program = new Command('engine')

@@ -1,0 +1,102 @@
+// `engine start` (what `npm start` runs for now): a summary and exit 0 on the shipped setup, no start on any problem.
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { runStart } from '../../../engine/cli/start.ts';
+
+const ROOT = resolve(import.meta.dirname, '../../..');
+const MAIN = join(ROOT, 'engine/cli/main.ts');
+const CONFIG = readFileSync(join(ROOT, 'config/engine.yaml'), 'utf8');
+
+const folders: string[] = [];
+function folder(files: Record<string, string>): string {
+  const dir = mkdtempSync(join(tmpdir(), 'tradegate-h3-start-'));
+  folders.push(dir);
+  for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
+  return dir;
+}
+afterAll(() => {
+  for (const dir of folders) rmSync(dir, { recursive: true, force: true });
+});
+
+/** The shipped config pointed at another rules folder. */
+function configFor(rulesDir: string): string {
+  const text = CONFIG.replace(/^rules_dir: .*$/m, `rules_dir: ${JSON.stringify(rulesDir)}`);
+  expect(text).not.toBe(CONFIG);
+  return text;
+}
+
+const RULES = `rules:
+  - id: max-position-usd
+    description: Caps the dollar value of one position.
+    applies_to: [entry]
+    action: reject
+    when:
+      all:
+        - fact: position.after_fill_notional_usd
+          operator: greaterThan
+          value: 100
+    message: Position would be {{position.after_fill_notional_usd}} USD.
+`;
+
+describe('engine start', () => {
+  it('validates the shipped config and rules, runs every case and prints a summary (child process, exit 0)', async () => {
+    const run = await new Promise<{ code: number; stdout: string; stderr: string }>((done) => {
+      execFile(process.execPath, ['--import', 'tsx', MAIN, 'start'], { cwd: ROOT }, (err, stdout, stderr) => {
+        done({ code: err ? Number(err.code) : 0, stdout, stderr });
+      });
+    });
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('Tradegate: paper mode, config config/engine.yaml');
+    expect(run.stdout).toMatch(/rule set rs-[0-9a-f]{12} from rules\/: \d+ rules in 9 files/);
+    expect(run.stdout).toMatch(/ {2}position-limits\.yaml +7 rules/);
+    expect(run.stdout).toMatch(/cases: \d+ passed, 0 failed in 9 files; every rule fired by a case/);
+  });
+
+  it('refuses to start when a rule case fails, showing only the failure', async () => {
+    const rules = folder({
+      'limits.yaml': RULES,
+      'limits.test.yaml': `cases:
+  - name: 150 USD is rejected
+    facts: { position: { after_fill_notional_usd: 150 } }
+    expect: { outcome: reject, fired: [max-position-usd] }
+  - name: wrongly expects 150 USD to pass
+    facts: { position: { after_fill_notional_usd: 150 } }
+    expect: { outcome: allow }
+`,
+    });
+    const config = join(folder({ 'engine.yaml': configFor(rules) }), 'engine.yaml');
+    const out = await runStart({ config }, ROOT);
+    expect(out.exitCode).toBe(1);
+    expect(out.stdout).toBe('');
+    expect(out.stderr).toContain('✗ wrongly expects 150 USD to pass');
+    expect(out.stderr).not.toContain('✓');
+    expect(out.stderr).toContain('outcome: expected allow, got reject');
+    expect(out.stderr).toContain('not started');
+  });
+
+  it('refuses to start on a config problem, naming the file, line and key', async () => {
+    const config = join(folder({ 'engine.yaml': `${CONFIG}\nevaluater: compiled\n` }), 'engine.yaml');
+    const out = await runStart({ config }, ROOT);
+    expect(out.exitCode).toBe(1);
+    expect(out.stderr).toMatch(/engine\.yaml:\d+:\d+ {2}SCHEMA_UNKNOWN_KEY/);
+    expect(out.stderr).toContain('not started');
+  });
+
+  it('refuses to start on a rule problem', async () => {
+    const rules = folder({ 'limits.yaml': RULES.replace('greaterThan', 'greaterThen'), 'limits.test.yaml': 'cases:\n  - name: x\n    expect: { outcome: allow }\n' });
+    const config = join(folder({ 'engine.yaml': configFor(rules) }), 'engine.yaml');
+    const out = await runStart({ config }, ROOT);
+    expect(out.exitCode).toBe(1);
+    expect(out.stderr).toMatch(/limits\.yaml:\d+:\d+ {2}RULE_UNKNOWN_OPERATOR/);
+  });
+
+  it('refuses to start when the config file does not exist', async () => {
+    const out = await runStart({ config: join(tmpdir(), 'tradegate-h3-no-such-config.yaml') }, ROOT);
+    expect(out.exitCode).toBe(1);
+    expect(out.stderr).toContain('not started');
+  });
+});
