@@ -2,8 +2,9 @@
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ROOT_POINTER } from '../config/json-pointer.ts';
-import { type OperatorFile, parseOperatorFile } from '../config/operator-file.ts';
+import type { OperatorFile } from '../config/operator-file.ts';
 import type { Problem } from '../errors.ts';
+import { parseCacheFor } from './parse-cache.ts';
 import type { RuleSource } from './rule.ts';
 import { createRuleSet, type RuleSet } from './rule-set.ts';
 import { type LocatedRule, validateRules } from './validate-rules.ts';
@@ -71,12 +72,19 @@ function byFileThenPosition(files: readonly string[]): (a: Problem, b: Problem) 
 /**
  * Loads every rule file of `dir` (not recursive) into one validated, immutable RuleSet. Never throws for
  * anything an operator wrote: missing folder, bad YAML, schema and semantic errors all come back as
- * problems, every one of them, sorted by file then position.
+ * problems, every one of them, sorted by file then position. Every file is read each time, but only a file
+ * whose text changed since the last load of `dir` is parsed and schema-checked again (engine/rules/parse-cache.ts);
+ * the semantic checks, which span files (unique ids), always run over the whole set.
  */
 export async function loadRuleSet(dir: string): Promise<LoadResult> {
+  const cache = parseCacheFor(dir, RULE_FILE_SCHEMA);
   const listed = await listRuleFiles(dir);
-  if (!listed.ok) return { ok: false, problems: [listed.problem] };
-  const parsed = await Promise.all(listed.files.map((f) => parseOperatorFile<{ rules?: unknown }>(f, RULE_FILE_SCHEMA)));
+  if (!listed.ok) {
+    cache.retainOnly([]);
+    return { ok: false, problems: [listed.problem] };
+  }
+  const parsed = await Promise.all(listed.files.map((f) => cache.read<{ rules?: unknown }>(f)));
+  cache.retainOnly(listed.files);
   const validation = validateRules(parsed.flatMap(cleanRules));
   const problems = [...parsed.flatMap((p) => p.problems), ...validation.problems].sort(byFileThenPosition(listed.files));
   if (problems.length > 0) return { ok: false, problems };

@@ -5,7 +5,7 @@ import { joinPointer } from '../config/json-pointer.ts';
 import type { ErrorCode, Problem } from '../errors.ts';
 import { ACTIONS_BY_APPLIES_TO } from '../types.ts';
 import { checkConditions, type ConditionScope, type Report } from './check-conditions.ts';
-import { didYouMean } from './did-you-mean.ts';
+import { closestName, didYouMean } from './did-you-mean.ts';
 import { FACT_CATALOG } from './fact-catalog.ts';
 import type { ParamSpec, ResolvedRule, RuleSource } from './rule.ts';
 
@@ -82,14 +82,34 @@ function checkAction(rule: RuleSource, base: string, report: Report): void {
 }
 
 const PLACEHOLDER = /\{\{\s*([^{}]*?)\s*\}\}/g;
+const FACT_PATHS = [...FACT_CATALOG.keys()];
+
+/** What is wrong with a placeholder, naming it; suggestions come only from declared params and catalog facts, never from a misspelt fact a condition reads. */
+function placeholderMessage(name: string, shown: readonly string[]): string {
+  const head = `message placeholder {{${name}}}`;
+  const canShow = shown.length > 0 ? ` (this message can show: ${shown.join(', ')})` : ' (this rule has no params and reads no catalog fact, so its message can show none)';
+  if (FACT_CATALOG.has(name)) {
+    return `${head} names the catalog fact ${name}, which no condition of this rule reads; a message shows only params and the facts its conditions read, the values recorded with a decision${canShow}`;
+  }
+  const readable = closestName(name, shown);
+  const catalogGuess = readable === undefined ? closestName(name, FACT_PATHS) : undefined;
+  const guess =
+    readable !== undefined
+      ? `; did you mean "${readable}"?`
+      : catalogGuess !== undefined
+        ? `; did you mean the catalog fact "${catalogGuess}"? A condition must read it before a message can show it`
+        : '';
+  return `${head} names neither a param of this rule nor a catalog fact${guess}${canShow}`;
+}
 
 function checkPlaceholders(rule: RuleSource, factsRead: readonly string[], base: string, report: Report): void {
   const params = Object.keys(rule.params ?? {});
+  // A fact a condition reads but the catalog lacks is reported there; it is nothing a message can show.
+  const shown = [...params, ...factsRead.filter((f) => FACT_CATALOG.has(f))];
   for (const match of rule.message.matchAll(PLACEHOLDER)) {
     const name = match[1]!;
-    if (params.includes(name) || factsRead.includes(name)) continue;
-    const why = FACT_CATALOG.has(name) ? ' (that fact exists, but only facts the conditions read are recorded for a decision)' : '';
-    report('RULE_UNKNOWN_PLACEHOLDER', joinPointer(base, 'message'), `message placeholder {{${name}}} names no param and no fact this rule reads${didYouMean(name, [...params, ...factsRead])}${why}`);
+    if (shown.includes(name)) continue;
+    report('RULE_UNKNOWN_PLACEHOLDER', joinPointer(base, 'message'), placeholderMessage(name, shown));
   }
 }
 

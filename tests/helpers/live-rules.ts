@@ -10,7 +10,7 @@ import { makeRulesDir, orderCapFile, positionCapFile, removeDir } from './rule-f
 export const baseFiles = () => ({ 'limits.yaml': positionCapFile({ maxUsd: 100 }), 'flow.yaml': orderCapFile() });
 
 /**
- * Starts hot reload on a new folder holding `files` (debounce 20 ms unless `extra` says otherwise).
+ * Starts hot reload on a new folder holding `files`, with the shipped default debounce unless `extra` says otherwise.
  * Each cleanup it pushes (close, then remove the folder) is for the caller's afterEach.
  */
 export async function startLive(files: Record<string, string>, cleanups: Array<() => Promise<void>>, extra: Partial<HotReloadOptions> = {}) {
@@ -20,7 +20,7 @@ export async function startLive(files: Record<string, string>, cleanups: Array<(
   const listenerErrors: unknown[] = [];
   const bus = new EventBus({ onListenerError: (error) => listenerErrors.push(error) });
   const logger = createLogger({ destination: capture, env: {}, clock: new ManualClock(1_700_000_000_000) });
-  const live = await startRuleSet(dir, { logger, bus, debounceMs: 20, ...extra });
+  const live = await startRuleSet(dir, { logger, bus, ...extra });
   cleanups.push(() => live.close());
   return { dir, capture, bus, live, listenerErrors };
 }

@@ -1,4 +1,4 @@
-// Specs for hot reload on a real folder with real chokidar: edits in force, invalid edits refused, diffs, deletes, renames, editor files.
+// Specs for hot reload on a real folder with real chokidar and the default debounce: edits in force, invalid edits refused, diffs, deletes, renames, editor files.
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { watch } from 'chokidar';
@@ -166,13 +166,16 @@ describe('hot reload', () => {
     await reloaded;
   });
 
-  it('reads the second of two quick saves (chokidar alone would drop it)', async () => {
+  it.each([
+    ['in place', saveInPlace],
+    ['by rename', saveByRename],
+  ])('reads the second of two quick saves %s (chokidar alone would drop it)', async (_how, save) => {
     const { dir, live, bus } = await start(baseFiles());
     const path = join(dir, 'limits.yaml');
     const v2 = await versionOf({ ...baseFiles(), 'limits.yaml': positionCapFile({ maxUsd: 70 }) });
     const second = bus.once('rules.reloaded', (e) => e.version === v2);
-    await saveInPlace(path, positionCapFile({ maxUsd: 60 }));
-    await saveInPlace(path, positionCapFile({ maxUsd: 70 }));
+    await save(path, positionCapFile({ maxUsd: 60 }));
+    await save(path, positionCapFile({ maxUsd: 70 }));
     await second;
     expect(live.current().version).toBe(v2);
   });

@@ -249,8 +249,36 @@ describe('validateRules: actions and messages', () => {
       ['RULE_UNKNOWN_PLACEHOLDER', '/rules/0/message', 14, 14],
       ['RULE_UNKNOWN_PLACEHOLDER', '/rules/0/message', 14, 14],
     ]);
-    expect(problems[0]!.message).toContain('{{max_usdd}} names no param and no fact this rule reads; did you mean "max_usd"?');
-    expect(problems[1]!.message).toContain('that fact exists, but only facts the conditions read are recorded');
+    expect(problems[0]!.message).toContain('message placeholder {{max_usdd}} names neither a param of this rule nor a catalog fact; did you mean "max_usd"?');
+    expect(problems[1]!.message).toContain('message placeholder {{account.cash_usd}} names the catalog fact account.cash_usd, which no condition of this rule reads');
+    expect(problems[1]!.message).toContain('(this message can show: max_usd, position.after_fill_notional_usd)');
+  });
+
+  it('never suggests a misspelt fact a condition reads for a placeholder: the condition and the placeholder are reported apart', () => {
+    const problems = problemsFor({
+      fact: 'position.after_fill_notional',
+      message: 'position would be {{position.after_fill_notional_usd}} USD, over the {{max_usd}} USD cap',
+    });
+    expect(problems.map((p) => [p.code, p.pointer])).toEqual([
+      ['RULE_UNKNOWN_FACT', '/rules/0/when/all/0/fact'],
+      ['RULE_UNKNOWN_PLACEHOLDER', '/rules/0/message'],
+    ]);
+    expect(problems[0]!.message).toContain('unknown fact "position.after_fill_notional"; did you mean "position.after_fill_notional_usd"?');
+    const placeholder = problems[1]!.message;
+    expect(placeholder).toBe(
+      'rule max-position-usd: message placeholder {{position.after_fill_notional_usd}} names the catalog fact position.after_fill_notional_usd, ' +
+        'which no condition of this rule reads; a message shows only params and the facts its conditions read, the values recorded with a decision ' +
+        '(this message can show: max_usd)',
+    );
+    expect(placeholder).not.toContain('"position.after_fill_notional"');
+  });
+
+  it('reports a placeholder naming the same misspelt fact as its condition, suggesting the catalog fact', () => {
+    const problems = problemsFor({ fact: 'position.after_fill_notional', message: 'position would be {{position.after_fill_notional}} USD over {{max_usd}}' });
+    expect(codes(problems)).toEqual(['RULE_UNKNOWN_FACT', 'RULE_UNKNOWN_PLACEHOLDER']);
+    expect(problems[1]!.message).toContain(
+      'message placeholder {{position.after_fill_notional}} names neither a param of this rule nor a catalog fact; did you mean the catalog fact "position.after_fill_notional_usd"?',
+    );
   });
 });
 
