@@ -1,0 +1,119 @@
+// Pulls the venue's fills page by page and books each exactly once, resuming where the last pull ended.
+import type { EventSource } from '../ledger/order-repository.ts';
+import type { Venue, VenueFill } from '../plugins/plugin-api.ts';
+import { ingestFill, type MoveContext } from './order-moves.ts';
+
+export interface FillSyncOptions {
+  readonly pageLimit: number;
+  /** The first pull starts here (epoch ms); undefined reads the venue's whole fill history. */
+  readonly sinceMs?: number;
+}
+
+export interface FillSyncReport {
+  readonly fetched: number;
+  readonly applied: number;
+  readonly duplicates: number;
+  /** Fills of client order ids the ledger never recorded (booked anyway: the money moved). */
+  readonly foreign: readonly string[];
+  /** Fills the ledger holds with other terms than the venue now reports. */
+  readonly conflicting: readonly string[];
+}
+
+export interface PulledFills {
+  readonly items: readonly VenueFill[];
+  readonly resume: string | null;
+  readonly lastTs: number;
+}
+
+/**
+ * Follows `cursor` to the end of the listing and keeps the venue's `resumeCursor`, so the next
+ * pull reads only what was appended since. A venue without resume cursors is re-read from the
+ * last fill time seen (the overlap is dropped as duplicates by the ledger). The position is
+ * advanced only after every fetched fill is booked, so a failure re-reads, never skips.
+ */
+export class FillSync {
+  readonly #ctx: MoveContext;
+  readonly #venue: Venue;
+  readonly #o: FillSyncOptions;
+  #resume: string | null = null;
+  #lastTs: number | undefined;
+
+  constructor(ctx: MoveContext, venue: Venue, options: FillSyncOptions) {
+    this.#ctx = ctx;
+    this.#venue = venue;
+    this.#o = options;
+    this.#lastTs = options.sinceMs;
+  }
+
+  /** Reads again from the start (or `sinceMs`): reconciliation at startup wants the whole picture. */
+  restart(sinceMs?: number): void {
+    this.#resume = null;
+    this.#lastTs = sinceMs ?? this.#o.sinceMs;
+  }
+
+  async sync(source: EventSource = 'venue'): Promise<FillSyncReport> {
+    const pulled = await this.pull();
+    const report = this.apply(pulled.items, source);
+    this.advance(pulled);
+    return report;
+  }
+
+  /**
+   * Reads every fill appended since the last advance, following `cursor` to the end. Book them
+   * with apply(), then advance(): split so a caller can book them inside its own transaction and
+   * move the position only once that committed.
+   */
+  async pull(): Promise<PulledFills> {
+    const items: VenueFill[] = [];
+    let cursor: string | null = this.#resume;
+    let resume: string | null = this.#resume;
+    let lastTs = 0;
+    const since = this.#resume === null ? this.#lastTs : undefined;
+    for (;;) {
+      const page = await this.#venue.listFills({ cursor, limit: this.#o.pageLimit, ...(since !== undefined ? { sinceMs: since } : {}) });
+      for (const f of page.items) {
+        items.push(f);
+        if (f.ts > lastTs) lastTs = f.ts;
+      }
+      if (page.resumeCursor !== undefined) resume = page.resumeCursor;
+      if (page.cursor === null) break;
+      cursor = page.cursor;
+    }
+    return { items, resume, lastTs };
+  }
+
+  advance(pulled: PulledFills): void {
+    this.#resume = pulled.resume;
+    if (pulled.lastTs > (this.#lastTs ?? 0)) this.#lastTs = pulled.lastTs;
+  }
+
+  /** Books fills already in hand (an acknowledgement that carried them, or a fetched page). */
+  apply(items: readonly VenueFill[], source: EventSource): FillSyncReport {
+    let applied = 0;
+    let duplicates = 0;
+    const foreign: string[] = [];
+    const conflicting: string[] = [];
+    for (const fill of items) {
+      const r = ingestFill(this.#ctx, fill, source);
+      if (r.status === 'duplicate') {
+        duplicates += 1;
+        if (!r.matches) conflicting.push(fill.venueFillId);
+        continue;
+      }
+      applied += 1;
+      if (!r.order) foreign.push(fill.clientOrderId);
+    }
+    this.#tripOn(foreign, conflicting);
+    return { fetched: items.length, applied, duplicates, foreign, conflicting };
+  }
+
+  #tripOn(foreign: readonly string[], conflicting: readonly string[]): void {
+    const { breaker } = this.#ctx.ledger;
+    if (foreign.length > 0) {
+      breaker.trip(`RECONCILE_FOREIGN_ORDER: the venue filled client order ids the ledger never sent: ${[...new Set(foreign)].join(', ')}`, 'orders');
+    }
+    if (conflicting.length > 0) {
+      breaker.trip(`RECONCILE_MISMATCH: the venue reports other terms for fills already booked: ${conflicting.join(', ')}`, 'orders');
+    }
+  }
+}

@@ -1,0 +1,68 @@
+// Fits a signal's quantity and limit price to the instrument's steps, or refuses it: the venue must never round for us.
+import { TradegateError } from '../errors.ts';
+import { directionOfSide } from '../ledger/legs.ts';
+import type { InstrumentInfo, Signal } from '../plugins/plugin-api.ts';
+
+export interface SizedOrder {
+  readonly quantity: number;
+  readonly limitPrice?: number;
+}
+
+/** Quantities are compared in 1e-8 units (the ledger's scale), so 0.1 + 0.2 style float noise never moves a step. */
+const SCALE = 1e8;
+
+function invalid(message: string, details: Record<string, unknown>): TradegateError {
+  return new TradegateError('ORDER_SIZE_INVALID', message, details);
+}
+
+function decimalsOf(step: number): number {
+  const text = step.toString();
+  const exp = /e-(\d+)$/.exec(text);
+  if (exp) return Number(exp[1]);
+  const dot = text.indexOf('.');
+  return dot < 0 ? 0 : text.length - dot - 1;
+}
+
+/** Rounds a quantity down to the step: an order never grows beyond what the strategy asked for. */
+export function roundQuantity(quantity: number, info: InstrumentInfo): number {
+  const stepE8 = Math.round(info.quantityStep * SCALE);
+  if (!(stepE8 > 0)) throw invalid(`instrument ${info.instrument} has an unusable quantity step ${info.quantityStep}`, { info });
+  const qtyE8 = Math.round(quantity * SCALE);
+  return (Math.floor(qtyE8 / stepE8) * stepE8) / SCALE;
+}
+
+/** Rounds a limit price to the tick on the side that never pays more (buys down, sells up). */
+export function roundLimitPrice(price: number, buy: boolean, tick: number): number {
+  if (!(tick > 0) || !Number.isFinite(tick)) return price;
+  const ratio = price / tick;
+  // The epsilon keeps a price already on the tick (6800.01 / 0.01 = 680000.99999...) where it is.
+  const n = buy ? Math.floor(ratio + 1e-9) : Math.ceil(ratio - 1e-9);
+  return Number((n * tick).toFixed(decimalsOf(tick)));
+}
+
+/**
+ * The quantity and limit price actually sent. Refuses (ORDER_SIZE_INVALID) a non-finite or
+ * non-positive quantity, one below the minimum once rounded to the step, and a limit order
+ * without a usable price.
+ */
+export function sizeOrder(signal: Pick<Signal, 'instrument' | 'side' | 'quantity' | 'orderType' | 'limitPrice'>, info: InstrumentInfo): SizedOrder {
+  const { quantity } = signal;
+  if (typeof quantity !== 'number' || !Number.isFinite(quantity) || quantity <= 0) {
+    throw invalid(`order quantity ${String(quantity)} for ${signal.instrument} must be a finite number > 0`, { quantity });
+  }
+  const rounded = roundQuantity(quantity, info);
+  if (rounded <= 0 || rounded < info.minQuantity) {
+    throw invalid(
+      `order quantity ${quantity} for ${signal.instrument} is ${rounded} at step ${info.quantityStep}, below the minimum ${info.minQuantity}`,
+      { quantity, rounded, minQuantity: info.minQuantity, quantityStep: info.quantityStep },
+    );
+  }
+  if (signal.orderType === 'market') return { quantity: rounded };
+  const price = signal.limitPrice;
+  if (typeof price !== 'number' || !Number.isFinite(price) || price <= 0) {
+    throw invalid(`limit order for ${signal.instrument} needs a finite limit price > 0, got ${String(price)}`, { limitPrice: price });
+  }
+  const limitPrice = roundLimitPrice(price, directionOfSide(signal.side) === 'buy', info.priceTick);
+  if (!(limitPrice > 0)) throw invalid(`limit price ${price} rounds to ${limitPrice} at tick ${info.priceTick}`, { limitPrice: price });
+  return { quantity: rounded, limitPrice };
+}

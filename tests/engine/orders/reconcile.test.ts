@@ -1,0 +1,123 @@
+// Specs of reconciliation: opening balance, orders the venue shows or not (bounded looks), stale pending, foreign orders, books mismatches.
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { clientOrderId } from '../../../engine/orders/client-order-id.ts';
+import { NOT_FOUND_EVENT } from '../../../engine/orders/reconcile.ts';
+import type { RuleSet } from '../../../engine/rules/rule-set.ts';
+import { type OrderEnv, type OrderEnvOptions, orderEnv, removeEnv, shippedRules } from '../../helpers/order-env.ts';
+import { away, callerFacts, entrySignal, INSTRUMENT } from '../../helpers/paper-session.ts';
+
+let rules: RuleSet;
+const envs: OrderEnv[] = [];
+beforeAll(async () => {
+  rules = await shippedRules(['kill-switch.yaml', 'execution-quality.yaml']);
+});
+afterEach(async () => {
+  for (const e of envs.splice(0)) {
+    await e.close();
+    removeEnv(e);
+  }
+});
+
+async function open(extra: Partial<OrderEnvOptions> = {}, start = true): Promise<OrderEnv> {
+  const e = await orderEnv({ ruleSet: rules, ...extra });
+  envs.push(e);
+  if (start) await e.manager.start();
+  return e;
+}
+
+/** What a crash leaves behind: the order persisted as pending_submit, maybe taken by the venue, never acknowledged in the ledger. */
+function persistPending(env: OrderEnv, id: string, limitPrice: number) {
+  const cid = clientOrderId({ strategy: 'canary', instrument: INSTRUMENT, windowOrSignalId: id, side: 'buy' });
+  env.ledger.orders.insertPending({ clientOrderId: cid, intentKey: id, venue: 'paper', instrument: INSTRUMENT, side: 'buy', orderType: 'limit', qty: 0.01, limitPrice, strategy: 'canary', sent: { price: limitPrice, qty: 0.01 } });
+  return { cid, request: { clientOrderId: cid, instrument: INSTRUMENT, side: 'buy' as const, type: 'limit' as const, quantity: 0.01, limitPrice, reduceOnly: false } };
+}
+
+describe('reconciliation at startup', () => {
+  it('takes the venue balance as the opening deposit of an empty ledger, once', async () => {
+    const env = await open();
+    expect(env.ledger.cash.list()).toMatchObject([{ kind: 'deposit', amountUsd: 10_000, reference: 'opening-balance:paper' }]);
+    await env.close();
+    envs.pop();
+    const again = await open({ dir: env.dir });
+    expect(again.ledger.cash.list()).toHaveLength(1);
+    expect(again.ledger.breaker.isTripped()).toBe(false);
+  });
+
+  it('adopts a pending order the venue took before the crash, and fails one it never saw after the bounded looks', async () => {
+    const env = await open({}, false);
+    const taken = persistPending(env, 'taken', away(env.event.quote.bidClose, -100));
+    await env.paper.placeOrder(taken.request);
+    const lost = persistPending(env, 'lost', away(env.event.quote.bidClose, -100));
+    const report = await env.manager.start();
+    expect(report.changes).toEqual([
+      { clientOrderId: taken.cid, from: 'pending_submit', to: 'submitted' },
+      { clientOrderId: lost.cid, from: 'pending_submit', to: 'unknown' },
+    ]);
+    expect(report.notFound).toEqual([{ clientOrderId: lost.cid, attempt: 1 }]);
+    for (let i = 0; i < 4; i++) await env.step();
+    const events = env.ledger.orders.events(lost.cid);
+    expect(events.filter((e) => e.event === NOT_FOUND_EVENT)).toHaveLength(4);
+    expect(env.ledger.orders.require(lost.cid)).toMatchObject({ state: 'failed' });
+    expect(events.at(-1)).toMatchObject({ reason: 'not_found', payload: { attempt: 5, of: 5 } });
+  });
+
+  it('spaces the looks by the back-off: a pass sooner than 1, 2, 4, 8 s after the last look does not count', async () => {
+    const env = await open({}, false);
+    const lost = persistPending(env, 'lost', away(env.event.quote.bidClose, -100));
+    await env.manager.start();
+    const looks = () => env.ledger.orders.events(lost.cid).filter((e) => e.event === NOT_FOUND_EVENT).length;
+    for (const [wait, expected] of [[999, 1], [1, 2], [1_999, 2], [1, 3], [4_000, 4], [7_999, 4]] as const) {
+      env.clock.advance(wait);
+      await env.manager.reconcile();
+      expect(looks()).toBe(expected);
+    }
+    env.clock.advance(1);
+    expect((await env.manager.reconcile()).notFound).toEqual([{ clientOrderId: lost.cid, attempt: 5 }]);
+    expect(env.ledger.orders.require(lost.cid).state).toBe('failed');
+  });
+
+  it('leaves a young pending order alone on a scheduled pass and resolves it once it is stale', async () => {
+    const env = await open({ manager: { reconcile: { stalePendingMs: 5_000 } } });
+    const young = persistPending(env, 'young', away(env.event.quote.bidClose, -100));
+    expect((await env.manager.reconcile()).ordersChecked).toBe(0);
+    env.clock.advance(5_000);
+    const report = await env.manager.reconcile();
+    expect(report.changes).toEqual([{ clientOrderId: young.cid, from: 'pending_submit', to: 'unknown' }]);
+  });
+});
+
+describe('reconciliation of books', () => {
+  it('follows paged listings to the end: many open orders with a small page size are all known', async () => {
+    const env = await open({ manager: { reconcile: { pageLimit: 2 } } });
+    for (let i = 0; i < 5; i++) {
+      const r = await env.manager.execute(entrySignal(env.event, `rest-${i}`, { limitPrice: away(env.event.quote.bidClose, -100 - i) }), callerFacts(env.event));
+      expect(r.status).toBe('sent');
+    }
+    const report = await env.manager.reconcile();
+    expect(report).toMatchObject({ ordersChecked: 5, foreignOrders: [], mismatches: [], breakerTripped: false });
+  });
+
+  it('trips the breaker on an open venue order the ledger never sent', async () => {
+    const env = await open();
+    await env.paper.placeOrder({ clientOrderId: 'tg-someone-else', instrument: INSTRUMENT, side: 'buy', type: 'limit', quantity: 0.01, limitPrice: away(env.event.quote.bidClose, -100), reduceOnly: false });
+    const report = await env.manager.reconcile();
+    expect(report.foreignOrders).toEqual(['tg-someone-else']);
+    expect(env.ledger.breaker.state().reason).toMatch(/^RECONCILE_FOREIGN_ORDER: .*tg-someone-else/);
+  });
+
+  it('trips the breaker with the difference when positions or cash disagree with the venue', async () => {
+    const env = await open();
+    env.ledger.applyFill({ venue: 'paper', venueFillId: 'phantom', instrument: INSTRUMENT, side: 'buy', qty: 0.5, price: 7000, fee: 0, liquidity: 'taker', tsMs: env.clock.now() });
+    const report = await env.manager.reconcile();
+    expect(report.mismatches).toEqual(['position BTC-USD: ledger 0.5, venue 0', expect.stringMatching(/^cash: ledger 6500, venue 10000/)]);
+    expect(env.ledger.breaker.state()).toMatchObject({ tripped: true, trippedBy: 'reconcile', reason: expect.stringMatching(/^RECONCILE_MISMATCH: position BTC-USD/) });
+  });
+
+  it('agrees with the venue after a normal session: no mismatch, breaker untouched', async () => {
+    const env = await open();
+    await env.manager.execute(entrySignal(env.event, 'a'), callerFacts(env.event));
+    await env.steps(3);
+    expect(await env.manager.reconcile()).toMatchObject({ mismatches: [], foreignOrders: [], breakerTripped: false });
+    expect(env.ledger.position(INSTRUMENT).qty).toBe(0.01);
+  });
+});
