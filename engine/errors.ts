@@ -120,6 +120,12 @@ export const ERRORS = {
   VENUE_TIMEOUT: { kind: 'retry', summary: 'the venue did not answer in time; a call that sends an order may still have been executed' },
   VENUE_RATE_LIMITED: { kind: 'retry', summary: 'the venue answered 429 (rate limited); wait before calling again' },
   VENUE_UNAVAILABLE: { kind: 'retry', summary: 'the venue answered 5xx or dropped the connection; an order sent may or may not have been accepted' },
+  // Sessions (engine/main.ts, engine/runtime): starting, resuming and running one trading session.
+  SESSION_LIVE_UNAVAILABLE: { kind: 'config', summary: 'live mode needs a venue plugin that trades for real and a live market data feed; none is configured (the paper venue is simulated)' },
+  SESSION_DATA_DIR_AHEAD: { kind: 'config', summary: "the data directory's ledger already holds trading after the replay starts; a replay cannot run back in time on it (use a fresh --data-dir, or --run-dir of the run to resume)" },
+  SESSION_RUN_DIR_INVALID: { kind: 'config', summary: 'the run directory holds another run (another mode or data directory) or an unreadable run.json' },
+  SESSION_LOCKED: { kind: 'config', summary: 'another live process already runs this mode on this data directory' },
+  SESSION_INSTRUMENT_UNLISTED: { kind: 'config', summary: 'a strategy is configured on an instrument the venue does not list' },
 } as const satisfies Record<string, ErrorSpec>;
 
 export type ErrorCode = keyof typeof ERRORS;

@@ -105,6 +105,16 @@ export interface ControlsInvalid {
   readonly killLevel: KillLevel;
 }
 
+/** The kill switch's level in force moved (engine/runtime/kill-switch.ts): raised by a trigger, lowered by an operator or a lapsed cooldown. */
+export interface KillLevelChanged {
+  readonly from: KillLevel;
+  readonly to: KillLevel;
+  /** api, cli, file, signal, rule, drill, or `cooldown` when a rule's hold lapsed. */
+  readonly source: string;
+  readonly actor: string;
+  readonly reason: string;
+}
+
 /** The bus entries for these payloads; bus.ts spreads them into its event map. */
 export interface TradingEvents {
   'signal.emitted': SignalEmitted;
@@ -119,4 +129,5 @@ export interface TradingEvents {
   'equity.observed': EquityObserved;
   'controls.changed': ControlsChanged;
   'controls.invalid': ControlsInvalid;
+  'kill.level_changed': KillLevelChanged;
 }

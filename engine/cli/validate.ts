@@ -1,9 +1,11 @@
-// `engine validate`: checks the engine config and every rule file, listing every problem as file:line:col  CODE  message.
+// `engine validate`: checks the engine config, its plugins and every rule file, listing every problem as file:line:col  CODE  message.
 import { existsSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import { type Command, Option } from 'commander';
 import { DEFAULT_CONFIG_PATH, loadConfig } from '../config/load-config.ts';
+import { configConsistencyProblems, pluginRefs, REPOSITORY_PLUGINS } from '../config/plugin-refs.ts';
 import { formatProblem, type Problem } from '../errors.ts';
+import { validatePlugins } from '../plugins/load-plugins.ts';
 import { loadRuleSet } from '../rules/load-rules.ts';
 import type { RuleSet } from '../rules/rule-set.ts';
 import { type CommandModule, EXIT } from './command.ts';
@@ -43,7 +45,12 @@ async function findProblems(o: ValidateOptions, cwd: string): Promise<Findings> 
   if (configFile !== undefined) {
     const loaded = await loadConfig(resolve(cwd, configFile));
     problems.push(...loaded.problems);
-    if (loaded.ok) rulesDir ??= loaded.config.rules_dir;
+    if (loaded.ok) {
+      rulesDir ??= loaded.config.rules_dir;
+      // Every configured plugin is imported and its settings checked, so a session never fails on one at start.
+      problems.push(...configConsistencyProblems(loaded.config, loaded));
+      problems.push(...(await validatePlugins(pluginRefs(loaded.config, loaded), REPOSITORY_PLUGINS)));
+    }
   }
   rulesDir ??= 'rules';
   const rules = await loadRuleSet(resolve(cwd, rulesDir));
@@ -92,7 +99,7 @@ export const validateCommand: CommandModule = {
   register(program: Command): void {
     program
       .command('validate')
-      .description('Validate the engine config and every rule file (schema and semantics); list every problem. Exit 0 valid, 1 problems, 2 usage error.')
+      .description('Validate the engine config, load every configured plugin and check its settings, validate every rule file (schema and semantics); list every problem. Exit 0 valid, 1 problems, 2 usage error.')
       .option('--rules <dir>', 'rules folder (default: rules_dir of the config, else rules)')
       .option('--config <file>', `engine config file (default: ${DEFAULT_CONFIG_PATH})`)
       .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))

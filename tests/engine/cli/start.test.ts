@@ -1,13 +1,13 @@
-// `engine start` (what `npm start` runs for now): a summary and exit 0 on the shipped setup, no start on any problem.
-import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+// `engine start` (what `npm start` runs): the preflight (config, plugins, rules, every rule case), then a paper session with a summary.
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runStart } from '../../../engine/cli/start.ts';
+import { startPreflight } from '../../../engine/cli/start.ts';
+import { engine } from '../../helpers/engine-child.ts';
+import { sessionEnv } from '../../helpers/session-env.ts';
 
 const ROOT = resolve(import.meta.dirname, '../../..');
-const MAIN = join(ROOT, 'engine/cli/main.ts');
 const CONFIG = readFileSync(join(ROOT, 'config/engine.yaml'), 'utf8');
 
 const folders: string[] = [];
@@ -42,19 +42,26 @@ const RULES = `rules:
 `;
 
 describe('engine start', () => {
-  it('validates the shipped config and rules, runs every case and prints a summary (child process, exit 0)', async () => {
-    const run = await new Promise<{ code: number; stdout: string; stderr: string }>((done) => {
-      execFile(process.execPath, ['--import', 'tsx', MAIN, 'start'], { cwd: ROOT }, (err, stdout, stderr) => {
-        done({ code: err ? Number(err.code) : 0, stdout, stderr });
-      });
-    });
+  it('checks everything, then runs a paper session over the shipped data to its end and prints the summary (child process, exit 0)', async () => {
+    const env = sessionEnv();
+    folders.push(env.dir);
+    const config = env.config((c) => {
+      (c['session'] as Record<string, unknown>)['run_dir'] = join(env.dir, 'runs');
+    }, 'engine.yaml');
+    const run = await engine(ROOT, ['start', '--config', config, '--output', 'text']);
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
-    expect(run.stdout).toContain('Tradegate: paper mode, config config/engine.yaml');
-    expect(run.stdout).toMatch(/rule set rs-[0-9a-f]{12} from rules\/: \d+ rules in 9 files/);
+    expect(run.stdout).toContain('Tradegate: paper session, config ');
+    expect(run.stdout).toMatch(/rule set rs-[0-9a-f]{12} from .*rules\/: \d+ rules in 9 files/);
     expect(run.stdout).toMatch(/ {2}position-limits\.yaml +7 rules/);
     expect(run.stdout).toMatch(/cases: \d+ passed, 0 failed in 9 files; every rule fired by a case/);
-  });
+    expect(run.stdout).toMatch(/100% 2018-04-07 00:00 UTC/);
+    expect(run.stdout).toContain('stopped: end of data');
+    expect(run.stdout).toMatch(/run paper-\S+ \(paper\): 259,200 s of market time/);
+    const [runDir] = readdirSync(join(env.dir, 'runs'));
+    // Self-contained: the books live in the run directory, so `npm start` can be run again and again.
+    expect(readdirSync(join(env.dir, 'runs', runDir!)).sort()).toEqual(['audit.jsonl', 'data', 'metrics.csv', 'run.json', 'summary.json']);
+  }, 120_000);
 
   it('refuses to start when a rule case fails, showing only the failure', async () => {
     const rules = folder({
@@ -69,7 +76,7 @@ describe('engine start', () => {
 `,
     });
     const config = join(folder({ 'engine.yaml': configFor(rules) }), 'engine.yaml');
-    const out = await runStart({ config }, ROOT);
+    const out = await startPreflight({ config }, ROOT);
     expect(out.exitCode).toBe(1);
     expect(out.stdout).toBe('');
     expect(out.stderr).toContain('✗ wrongly expects 150 USD to pass');
@@ -80,22 +87,29 @@ describe('engine start', () => {
 
   it('refuses to start on a config problem, naming the file, line and key', async () => {
     const config = join(folder({ 'engine.yaml': `${CONFIG}\nevaluater: compiled\n` }), 'engine.yaml');
-    const out = await runStart({ config }, ROOT);
+    const out = await startPreflight({ config }, ROOT);
     expect(out.exitCode).toBe(1);
     expect(out.stderr).toMatch(/engine\.yaml:\d+:\d+ {2}SCHEMA_UNKNOWN_KEY/);
     expect(out.stderr).toContain('not started');
   });
 
+  it('refuses to start on a plugin problem, located in the config', async () => {
+    const config = join(folder({ 'engine.yaml': CONFIG.replace('participation: 0.1', 'participation: 2') }), 'engine.yaml');
+    const out = await startPreflight({ config }, ROOT);
+    expect(out.exitCode).toBe(1);
+    expect(out.stderr).toMatch(/engine\.yaml:\d+:\d+ {2}PLUGIN_CONFIG_INVALID {2}venue plugin 'paper' config: participation/);
+  });
+
   it('refuses to start on a rule problem', async () => {
     const rules = folder({ 'limits.yaml': RULES.replace('greaterThan', 'greaterThen'), 'limits.test.yaml': 'cases:\n  - name: x\n    expect: { outcome: allow }\n' });
     const config = join(folder({ 'engine.yaml': configFor(rules) }), 'engine.yaml');
-    const out = await runStart({ config }, ROOT);
+    const out = await startPreflight({ config }, ROOT);
     expect(out.exitCode).toBe(1);
     expect(out.stderr).toMatch(/limits\.yaml:\d+:\d+ {2}RULE_UNKNOWN_OPERATOR/);
   });
 
   it('refuses to start when the config file does not exist', async () => {
-    const out = await runStart({ config: join(tmpdir(), 'tradegate-h3-no-such-config.yaml') }, ROOT);
+    const out = await startPreflight({ config: join(tmpdir(), 'tradegate-h3-no-such-config.yaml') }, ROOT);
     expect(out.exitCode).toBe(1);
     expect(out.stderr).toContain('not started');
   });

@@ -122,6 +122,19 @@ describe('engine validate', () => {
     expect(run.stdout).toMatch(/^live\.yaml:\d+:7 {2}SCHEMA_ENUM {2}mode is "life"/);
   });
 
+  it('loads every configured plugin and checks its settings, reporting each problem at its line in the config', async () => {
+    const config = DEFAULT_CONFIG.replace('participation: 0.1', 'participation: 3').replace('- name: vwap-reversion', '- name: vwap-reversal');
+    const run = await engine(project({ 'a.yaml': ruleText() }, config), '--format', 'json');
+    expect(run.code).toBe(1);
+    const problems = (JSON.parse(run.stdout) as { problems: { code: string; file: string; line: number; message: string }[] }).problems;
+    const line = (needle: string) => config.split('\n').findIndex((l) => l.includes(needle)) + 1;
+    expect(problems.map((p) => p.code)).toEqual(['CONFIG_INVALID', 'PLUGIN_CONFIG_INVALID', 'PLUGIN_NOT_FOUND']);
+    expect(problems[0]).toMatchObject({ file: 'config/engine.yaml', line: line('- name: vwap-reversal'), message: expect.stringContaining('not in scope.strategies') });
+    expect(problems[1]).toMatchObject({ file: 'config/engine.yaml', line: line('participation: 3') });
+    expect(problems[2]!.message).toContain("no strategy plugin 'vwap-reversal'");
+    expect(problems[2]!.message).toContain('did you mean');
+  });
+
   it('validates only the rules when given --rules and no config exists', async () => {
     const run = await engine(project({ 'a.yaml': ruleText() }, null), '--rules', 'rules');
     expect(run.code).toBe(0);

@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG_PATH, loadConfig } from '../../../engine/config/load-config.ts';
 import { readSchema } from '../../../engine/config/validator.ts';
 import { EVALUATOR_NAMES } from '../../../engine/rules/evaluator.ts';
+import { DEFAULT_DEBOUNCE_MS } from '../../../engine/rules/hot-reload.ts';
 import { MODES } from '../../../engine/types.ts';
 import { tempFolder } from '../../helpers/operator-fixtures.ts';
 
@@ -27,6 +28,11 @@ describe('loadConfig', () => {
     expect(result.ok && result.config).toMatchObject({ mode: 'paper', rules_dir: 'rules', evaluator: 'compiled', data_dir: 'data' });
   });
 
+  it('ships the same reload debounce as hot reload uses by default', async () => {
+    const result = await loadConfig(DEFAULT);
+    expect(result.ok && result.config.reload.debounce_ms).toBe(DEFAULT_DEBOUNCE_MS);
+  });
+
   it('ships a config that points editors at its schema', () => {
     expect(readFileSync(DEFAULT, 'utf8').split('\n')[0]).toBe('# yaml-language-server: $schema=../schemas/engine-config.schema.json');
   });
@@ -39,7 +45,7 @@ describe('loadConfig', () => {
   });
 
   it('reports every mistake with its position', async () => {
-    const text = readFileSync(DEFAULT, 'utf8').replace('mode: paper', 'mode: papr').replace('debounce_ms: 100', 'debounce_ms: 5000');
+    const text = readFileSync(DEFAULT, 'utf8').replace('mode: paper', 'mode: papr').replace(/debounce_ms: \d+/, 'debounce_ms: 5000');
     const result = await loadConfig(configFile(text));
     expect(result.ok).toBe(false);
     expect(result.config).toBeUndefined();
@@ -53,7 +59,7 @@ describe('loadConfig', () => {
 
   it('requires every section: nothing that decides how money is traded is a hidden default', async () => {
     const result = await loadConfig(configFile('mode: paper\n'));
-    expect(result.problems.map((p) => p.code)).toEqual(Array(6).fill('SCHEMA_REQUIRED'));
+    expect(result.problems.map((p) => p.code)).toEqual(Array(10).fill('SCHEMA_REQUIRED'));
   });
 
   it('reports a missing config file as FILE_UNREADABLE', async () => {

@@ -174,7 +174,10 @@ describe('validateAgainstSchema on a rule file', () => {
 
 describe('validateAgainstSchema on the engine config', () => {
   it('reports an unknown section with a suggestion', () => {
-    const text = 'mode: paper\nrules_dir: rules\nevaluator: compiled\nreload: { debounce_ms: 100 }\ndata_dir: data\naccount: { starting_cash_usd: 1 }\nscopes: { instruments: [], strategies: [] }\n';
+    const sessionSections = 'venue: { name: paper, config: {} }\nstrategies: [{ name: canary, instruments: [BTC-USD], config: {} }]\n' +
+      'market_data: { path: d, instrument: BTC-USD, synth_spread_bps: 2, stale_after_ms: 180000, volatile_return_bps: 60 }\n' +
+      'session: { duration_s: null, speed: max, seed: 1, run_dir: runs, progress_every_ms: 1000, exit_offset_bps: 20, exit_ttl_s: 60 }\n';
+    const text = `mode: paper\nrules_dir: rules\nevaluator: compiled\nreload: { debounce_ms: 100 }\ndata_dir: data\naccount: { starting_cash_usd: 1 }\nscopes: { instruments: [], strategies: [] }\n${sessionSections}`;
     const problems = check(text, 'engine-config.schema.json');
     expect(problems).toEqual([expect.objectContaining({ code: 'SCHEMA_UNKNOWN_KEY', line: 7, col: 1, message: expect.stringContaining('did you mean "scope"?') })]);
     expect(problems[0]!.ruleId).toBeUndefined();

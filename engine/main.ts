@@ -1,0 +1,286 @@
+// The composition root: builds every component of a session (config, rules, ledger, plugins, orders, runtime) and the only file that knows them all.
+import { createHash, randomBytes } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { EventBus } from './bus.ts';
+import { type Clock, ManualClock, systemClock } from './clock.ts';
+import { DEFAULT_CONFIG_PATH, type EngineConfig, loadConfig } from './config/load-config.ts';
+import { type ConfigSource, configConsistencyProblems, REPOSITORY_PLUGINS, strategyRefs, venueRef } from './config/plugin-refs.ts';
+import { formatProblem, TradegateError } from './errors.ts';
+import { ledgerFileFor } from './ledger/database.ts';
+import { type Ledger, openLedger } from './ledger/ledger.ts';
+import { parseSpeed, type ReplaySpeed, replay } from './market/replay.ts';
+import { realSleep } from './market/sleep.ts';
+import { createLogger, type LogDestination, type Logger } from './observe/logger.ts';
+import { OrderManager } from './orders/order-manager.ts';
+import { type OrderGate, ruleSetGate } from './orders/order-ports.ts';
+import { transition } from './orders/order-state.ts';
+import { loadPlugin } from './plugins/load-plugins.ts';
+import type { PluginKind, Venue } from './plugins/plugin-api.ts';
+import type { PluginRef } from './plugins/plugin-ref.ts';
+import { startRuleSet } from './rules/hot-reload.ts';
+import { loadRuleSet } from './rules/load-rules.ts';
+import type { RuleSet } from './rules/rule-set.ts';
+import { ControlsService } from './runtime/controls.ts';
+import { controlsPort } from './runtime/controls-port.ts';
+import { acquireInstanceLock } from './runtime/instance-lock.ts';
+import { checkListed, refuseIfAhead, refuseLive } from './runtime/session-checks.ts';
+import { loadMarketSource, type MarketSource, splitAtResume } from './runtime/market-source.ts';
+import { MarketView } from './runtime/market-view.ts';
+import type { ProgressSink } from './runtime/progress.ts';
+import type { VenueCounts } from './runtime/format-summary.ts';
+import { readRunManifest, RUN_MANIFEST, writeRunManifest } from './runtime/run-files.ts';
+import { countRunFills, lastMarkMs, ledgerCounts, type RunKey } from './runtime/run-records.ts';
+import { computeRunSummary, type RunSummary } from './runtime/run-summary.ts';
+import { pluginRandom } from './runtime/seeds.ts';
+import { Session, type StrategySlot } from './runtime/session.ts';
+import { finishRun, type RunResult } from './runtime/session-end.ts';
+import { planSession, type SessionPlan } from './runtime/session-plan.ts';
+import { TradingState } from './runtime/trading-state.ts';
+import type { Mode } from './types.ts';
+
+export type { RunResult } from './runtime/session-end.ts';
+
+export interface RunRequest {
+  readonly cwd: string;
+  readonly config?: string;
+  readonly mode?: Mode;
+  readonly data?: string;
+  /** Simulated seconds; null runs to the end of the data; undefined takes the config's. */
+  readonly durationS?: number | null;
+  readonly speed?: ReplaySpeed;
+  readonly runDir?: string;
+  readonly dataDir?: string;
+  readonly seed?: number;
+  /** Keep a new run's books in its run directory (engine start: a demo that can be run again and again). */
+  readonly selfContained?: boolean;
+  readonly signal: AbortSignal;
+  readonly logDestination: LogDestination;
+  readonly logLevel: 'debug' | 'info' | 'warn' | 'silent';
+  /** Progress reporting, or how to make it once the config's session.progress_every_ms is known. */
+  readonly progress?: ProgressSink | ((everyMs: number) => ProgressSink);
+  /** Benchmarks only: wraps the gate (to time it, or to replay the decisions it made). */
+  readonly wrapGate?: (gate: OrderGate) => OrderGate;
+  readonly bus?: EventBus;
+}
+
+interface LoadedConfig {
+  readonly config: EngineConfig;
+  readonly path: string;
+  readonly source: ConfigSource;
+}
+
+/** Schema problems and problems across sections at once, as one error naming every place. */
+export async function readEngineConfig(cwd: string, file: string = DEFAULT_CONFIG_PATH): Promise<LoadedConfig> {
+  const path = resolve(cwd, file);
+  const loaded = await loadConfig(path);
+  const problems = loaded.ok ? configConsistencyProblems(loaded.config, loaded) : [...loaded.problems];
+  if (!loaded.ok || problems.length > 0) {
+    throw new TradegateError('CONFIG_INVALID', `the engine config has problems:\n${problems.map(formatProblem).join('\n')}`, { problems });
+  }
+  return { config: loaded.config, path, source: { file: loaded.file, locate: loaded.locate } };
+}
+
+function newRunId(mode: Mode): string {
+  const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+  return `${mode}-${stamp}-${randomBytes(3).toString('hex')}`;
+}
+
+interface Rules {
+  current(): RuleSet;
+  close(): Promise<void>;
+}
+
+/** A backtest judges by the rules it started with (reproducible); every other mode hot-reloads them. */
+async function openRules(config: EngineConfig, cwd: string, mode: Mode, logger: Logger, bus: EventBus): Promise<Rules> {
+  const dir = resolve(cwd, config.rules_dir);
+  if (mode !== 'backtest') return startRuleSet(dir, { logger, bus, debounceMs: config.reload.debounce_ms });
+  const loaded = await loadRuleSet(dir);
+  if (!loaded.ok) throw new TradegateError('RULE_SET_UNAVAILABLE', `the rules do not load:\n${loaded.problems.map(formatProblem).join('\n')}`, { problems: loaded.problems });
+  return { current: () => loaded.ruleSet, close: async () => {} };
+}
+
+/** Each plugin gets its own seeded stream and a state folder per mode, so a dry run never shares the paper venue's book. */
+export function pluginStateRoot(dataDir: string, mode: Mode): string {
+  return join(dataDir, 'plugins', mode);
+}
+
+async function createPlugin<K extends PluginKind>(ref: PluginRef & { kind: K }, plan: Pick<SessionPlan, 'seed' | 'dataDir' | 'mode'>, clock: Clock, logger: Logger) {
+  const runtime = { logger, now: () => clock.now(), random: pluginRandom(plan.seed, ref.kind, ref.name), stateRoot: pluginStateRoot(plan.dataDir, plan.mode) };
+  return (await loadPlugin(ref, REPOSITORY_PLUGINS, runtime)).create();
+}
+
+/**
+ * Runs one session: start or resume the run, reconcile with the venue, trade every event, wind down
+ * (cancel, bounded wait), then write summary.json, metrics.csv and audit.jsonl from the ledger.
+ */
+export async function runSession(req: RunRequest): Promise<RunResult> {
+  // A resumed run reads the config it started with, unless told otherwise.
+  const held = req.runDir === undefined ? null : readRunManifest(resolve(req.cwd, req.runDir));
+  const { config, path: configPath, source: configSource } = await readEngineConfig(req.cwd, req.config ?? held?.config_file);
+  const plan = planSession({
+    cwd: req.cwd, config, configFile: configPath, newRunId, nowIso: () => new Date().toISOString(),
+    ...(req.mode ? { mode: req.mode } : {}), ...(req.data ? { data: req.data } : {}), ...(req.runDir ? { runDir: req.runDir } : {}),
+    ...(req.dataDir ? { dataDir: req.dataDir } : {}), ...(req.seed !== undefined ? { seed: req.seed } : {}),
+    ...(req.selfContained ? { selfContained: true } : {}), ...(req.durationS !== undefined ? { durationS: req.durationS } : {}),
+  });
+  if (plan.mode === 'live') refuseLive(config);
+  const bus = req.bus ?? new EventBus();
+  const logger = createLogger({ level: req.logLevel, destination: req.logDestination, base: { run_id: plan.manifest.run_id, mode: plan.mode } });
+  const source = loadMarketSource(plan.dataPath, config.market_data.instrument, config.market_data.synth_spread_bps);
+  const lock = acquireInstanceLock(plan.dataDir, plan.mode);
+  const closers: (() => Promise<void> | void)[] = [() => lock.release()];
+  try {
+    return await compose({ req, config, configPath, configSource, plan, source, logger, bus, closers });
+  } finally {
+    for (const close of closers.reverse()) await close();
+  }
+}
+
+interface Parts {
+  readonly req: RunRequest;
+  readonly config: EngineConfig;
+  readonly configPath: string;
+  readonly configSource: ConfigSource;
+  readonly plan: SessionPlan;
+  readonly source: MarketSource;
+  readonly logger: Logger;
+  readonly bus: EventBus;
+  readonly closers: (() => Promise<void> | void)[];
+}
+
+async function compose(p: Parts): Promise<RunResult> {
+  const { req, config, plan, source, logger, bus, closers } = p;
+  const clock = new ManualClock(source.events[0]!.ts);
+  const rules = await openRules(config, req.cwd, plan.mode, logger, bus);
+  closers.push(() => rules.close());
+  // Paper, backtest and dry-run books survive a process crash (WAL, synchronous NORMAL); only live pays for power-loss safety.
+  const ledger = openLedger({ dataDir: plan.dataDir, mode: plan.mode, clock, synchronous: plan.mode === 'live' ? 'FULL' : 'NORMAL', transitionGuard: (f, t) => void transition(f, t) });
+  closers.push(() => ledger.close());
+  const key: RunKey = { db: ledger.db, mode: plan.mode, runId: plan.manifest.run_id };
+  const existing = ledger.runs.get(key.runId);
+  if (!existing) refuseIfAhead(ledger, source, plan);
+  const doneThrough = existing ? (lastMarkMs(key) ?? existing.startedAtMs) : null;
+  if (doneThrough !== null) clock.set(doneThrough);
+  const venue = await createPlugin(venueRef(config, p.configSource), plan, clock, logger);
+  closers.push(() => venue.close());
+  await venue.connect();
+  await checkListed(venue, config);
+  const strategies: StrategySlot[] = [];
+  for (const [i, ref] of strategyRefs(config, p.configSource).entries()) {
+    strategies.push({ name: ref.name, instruments: config.strategies[i]!.instruments, strategy: await createPlugin(ref, plan, clock, logger) });
+  }
+  if (existing && existing.endedAtMs !== null) {
+    return finishRun({ key, ledger, plan, logger, reason: 'already_complete', ended: true, candidates: 0, events: 0 });
+  }
+  if (existing) ledger.resumeRun(key.runId);
+  else ledger.startRun({ runId: key.runId, configHash: createHash('sha256').update(readFileSync(p.configPath)).digest('hex').slice(0, 16), ruleSetVersion: rules.current().version });
+  writeRunManifest(plan.runDir, plan.manifest);
+  return trade({ ...p, clock, rules, ledger, key, venue, strategies, doneThrough, resumed: existing !== undefined });
+}
+
+interface Trading extends Parts {
+  readonly clock: ManualClock;
+  readonly rules: Rules;
+  readonly ledger: Ledger;
+  readonly key: RunKey;
+  readonly venue: Venue;
+  readonly strategies: readonly StrategySlot[];
+  readonly doneThrough: number | null;
+  readonly resumed: boolean;
+}
+
+async function trade(t: Trading): Promise<RunResult> {
+  const { req, config, plan, logger, bus, clock, rules, ledger, key, venue, strategies } = t;
+  const baseGate = ruleSetGate(() => rules.current(), { clock, evaluator: config.evaluator });
+  const gate = req.wrapGate ? req.wrapGate(baseGate) : baseGate;
+  const manager = new OrderManager({ ledger, venue, gate, clock, sleep: realSleep });
+  const startup = await manager.start();
+  logger.info({
+    event: t.resumed ? 'session.resumed' : 'session.started', run_dir: plan.runDir, data_dir: plan.dataDir, market_data: plan.dataPath,
+    rule_set: rules.current().version, resumed_after: t.doneThrough, seed: plan.seed,
+    reconcile: { changes: startup.changes.length, fills: startup.fills.applied, mismatches: startup.mismatches, breaker_tripped: startup.breakerTripped },
+  }, t.resumed ? 'session resumed' : 'session started');
+  const controls = new ControlsService({
+    repository: ledger.controls, transaction: (fn) => ledger.transaction(fn), clock, logger, bus,
+    defaults: { killLevel: 'none', tradingMode: plan.mode, maxPositionUsd: null, maxSessionLossUsd: null, allowedInstruments: config.scope.instruments, allowedStrategies: config.scope.strategies },
+  });
+  const state = new TradingState(controlsPort(controls, logger), clock, (id) => rules.current().byId.get(id)?.cooldownMs);
+  const historyBars = Math.max(1, ...strategies.map((s) => s.strategy.warmupBars + 1));
+  const market = new MarketView({ clock, staleAfterMs: config.market_data.stale_after_ms, volatileReturnBps: config.market_data.volatile_return_bps, historyBars });
+  const instruments = new Set(t.source.events.map((e) => e.instrument)).size;
+  const split = splitAtResume(t.source.events, t.doneThrough, 2 * historyBars * instruments);
+  for (const e of split.history) market.observe(e);
+  const startedAt = ledger.runs.require(key.runId).startedAtMs;
+  const stopAfterMs = plan.durationS === null ? undefined : startedAt + plan.durationS * 1000;
+  const session = new Session({
+    mode: plan.mode, clock, ledger, venue, manager, gate, state, market, strategies, logger, bus,
+    exits: { offsetBps: config.session.exit_offset_bps, ttlMs: config.session.exit_ttl_s * 1000 },
+    ...(stopAfterMs !== undefined ? { stopAfterMs } : {}),
+    windDown: { wallClock: systemClock, sleep: realSleep },
+  });
+  const progress = typeof req.progress === 'function' ? req.progress(config.session.progress_every_ms) : req.progress;
+  progress?.start(stopAfterMs === undefined ? split.pending.length : split.pending.filter((e) => e.endTs <= stopAfterMs).length);
+  const speed = req.speed ?? parseSpeed(String(config.session.speed));
+  const events = afterEach(replay(split.pending, { speed, clock: systemClock, sleep: realSleep, signal: req.signal }), () => {
+    progress?.update(() => ({ ...session.progress(), trades: countRunFills(key) }));
+  });
+  const reason = await session.run(events, req.signal);
+  progress?.stop();
+  const done = session.progress();
+  return finishRun({
+    key, ledger, plan, logger, reason, ended: reason !== 'signal' && reason !== 'failed', candidates: done.candidates, events: done.events,
+    windDown: { orders: ledger.orders, venue, manager, wallClock: systemClock, sleep: realSleep }, mark: market.mark,
+  });
+}
+
+/** Calls `after` once each item has been handled (when the consumer asks for the next one, or stops). */
+async function* afterEach<T>(source: AsyncIterable<T>, after: () => void): AsyncGenerator<T> {
+  for await (const item of source) {
+    try {
+      yield item;
+    } finally {
+      after();
+    }
+  }
+}
+
+export interface RunReport {
+  readonly summary: RunSummary;
+  readonly counts: VenueCounts & { readonly ledger_orders_not_sent: number };
+}
+
+/**
+ * The summary of a run recomputed from its ledger, with the venue's own counts beside the ledger's.
+ * Reads only: the venue is opened for its counts and never closed, since closing a simulated venue
+ * writes its book back, which would race a session still running on it.
+ */
+export async function reportRun(cwd: string, runDir: string): Promise<RunReport> {
+  const dir = resolve(cwd, runDir);
+  const manifest = readRunManifest(dir);
+  if (!manifest) throw new TradegateError('SESSION_RUN_DIR_INVALID', `${dir} holds no run: no ${RUN_MANIFEST}`, { runDir: dir });
+  const file = ledgerFileFor(manifest.data_dir, manifest.mode);
+  if (!existsSync(file)) throw new TradegateError('SESSION_RUN_DIR_INVALID', `the run's ledger ${file} does not exist`, { runDir: dir, file });
+  const ledger = openLedger({ dataDir: manifest.data_dir, mode: manifest.mode, clock: systemClock });
+  try {
+    const key: RunKey = { db: ledger.db, mode: manifest.mode, runId: manifest.run_id };
+    const run = ledger.runs.get(key.runId);
+    if (!run) throw new TradegateError('SESSION_RUN_DIR_INVALID', `the ledger ${file} holds no run ${key.runId}`, { runDir: dir });
+    const summary = computeRunSummary(key, run);
+    const silent = createLogger({ level: 'silent' });
+    const ref = { kind: 'venue' as const, name: manifest.venue.name, config: manifest.venue.config, ...(manifest.venue.package ? { package: manifest.venue.package } : {}) };
+    const venue = await createPlugin(ref, { seed: manifest.seed, dataDir: manifest.data_dir, mode: manifest.mode }, systemClock, silent);
+    const stats = venue.stats ? await venue.stats() : null;
+    return {
+      summary,
+      counts: {
+        venue_orders_received: stats?.ordersReceived ?? null,
+        venue_distinct_client_order_ids: stats?.distinctClientOrderIds ?? null,
+        venue_fills: stats?.fills ?? null,
+        ...ledgerCounts(ledger.db, manifest.mode),
+      },
+    };
+  } finally {
+    ledger.close();
+  }
+}
