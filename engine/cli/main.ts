@@ -1,16 +1,19 @@
 // The `engine` command line: registers one sub-command per file; each is thin (parse, call, print, exit code).
 import { Command } from 'commander';
 import { backtestCommand } from './backtest.ts';
+import { breakerCommand } from './breaker.ts';
 import type { CommandModule } from './command.ts';
 import { explainCommand } from './explain.ts';
 import { factsCommand } from './facts.ts';
+import { killCommand } from './kill.ts';
 import { reportCommand } from './report.ts';
 import { runCommand } from './run.ts';
 import { startCommand } from './start.ts';
+import { statusCommand } from './status.ts';
 import { testCommand } from './test.ts';
 import { validateCommand } from './validate.ts';
 
-const COMMANDS: readonly CommandModule[] = [backtestCommand, explainCommand, factsCommand, reportCommand, runCommand, startCommand, testCommand, validateCommand];
+const COMMANDS: readonly CommandModule[] = [backtestCommand, breakerCommand, explainCommand, factsCommand, killCommand, reportCommand, runCommand, startCommand, statusCommand, testCommand, validateCommand];
 
 export function buildProgram(): Command {
   const program = new Command('engine')

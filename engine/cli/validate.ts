@@ -9,6 +9,7 @@ import { validatePlugins } from '../plugins/load-plugins.ts';
 import { loadRuleSet } from '../rules/load-rules.ts';
 import type { RuleSet } from '../rules/rule-set.ts';
 import { type CommandModule, EXIT } from './command.ts';
+import { appendGoLive } from './validate-live.ts';
 
 export interface ValidateOptions {
   /** Rules folder; default: `rules_dir` of the config. */
@@ -16,6 +17,9 @@ export interface ValidateOptions {
   /** Engine config file; default: config/engine.yaml when it exists. */
   readonly config?: string;
   readonly format: 'text' | 'json';
+  /** Also judge the go/no-go gate (prelive rules) against the recorded evidence. */
+  readonly live?: boolean;
+  readonly evidenceDir?: string;
 }
 
 export interface ValidateOutput {
@@ -92,7 +96,8 @@ export async function runValidate(o: ValidateOptions, cwd: string = process.cwd(
   const rel = relativeTo(cwd);
   const shown = findings.problems.map((p) => ({ ...p, file: rel(p.file) }));
   const stdout = o.format === 'json' ? jsonReport(findings, shown, rel) : textReport(findings, shown);
-  return { exitCode: shown.length === 0 ? EXIT.ok : EXIT.problems, stdout, stderr: '' };
+  const out = { exitCode: shown.length === 0 ? EXIT.ok : EXIT.problems, stdout, stderr: '' };
+  return o.live ? appendGoLive(out, o, findings.configFile, findings.ruleSet, cwd) : out;
 }
 
 export const validateCommand: CommandModule = {
@@ -103,6 +108,8 @@ export const validateCommand: CommandModule = {
       .option('--rules <dir>', 'rules folder (default: rules_dir of the config, else rules)')
       .option('--config <file>', `engine config file (default: ${DEFAULT_CONFIG_PATH})`)
       .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
+      .option('--live', 'also evaluate the go/no-go gate (prelive rules) against the recorded evidence and print its checklist; exit 1 if any gate fails')
+      .option('--evidence-dir <dir>', 'with --live: data directory of the dry-run and paper ledgers holding the evidence (default: data_dir of the config)')
       .action(async (opts: ValidateOptions) => {
         const out = await runValidate(opts);
         process.stdout.write(out.stdout);

@@ -3,6 +3,7 @@ import type Database from 'better-sqlite3';
 import type { Clock } from '../clock.ts';
 import { TradegateError } from '../errors.ts';
 import { SCHEMA_001_INITIAL } from './schema-001-initial.ts';
+import { SCHEMA_002_EVIDENCE } from './schema-002-evidence.ts';
 
 export interface Migration {
   /** 1, 2, 3...: contiguous, never reused, never edited once shipped (add a new one instead). */
@@ -11,7 +12,10 @@ export interface Migration {
   readonly sql: string;
 }
 
-export const MIGRATIONS: readonly Migration[] = [{ version: 1, name: 'initial', sql: SCHEMA_001_INITIAL }];
+export const MIGRATIONS: readonly Migration[] = [
+  { version: 1, name: 'initial', sql: SCHEMA_001_INITIAL },
+  { version: 2, name: 'evidence', sql: SCHEMA_002_EVIDENCE },
+];
 
 export interface AppliedMigration {
   readonly version: number;

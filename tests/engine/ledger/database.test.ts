@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../../engine/clock.ts';
 import { type LedgerDatabase, type LedgerDatabaseOptions, ledgerFileFor, openLedgerDatabase, resolveLedgerPath } from '../../../engine/ledger/database.ts';
+import { MIGRATIONS } from '../../../engine/ledger/migrations.ts';
 
 const clock = new ManualClock(1_700_000_000_000);
 let dir: string;
@@ -77,7 +78,7 @@ describe('openLedgerDatabase', () => {
     first.db.prepare("INSERT INTO runtime_controls (key, value_json, updated_by, updated_at_ms) VALUES ('k', '1', 't', 1)").run();
     first.close();
     const again = open({ mode: 'paper', dataDir: dir });
-    expect(again.db.prepare('SELECT COUNT(*) AS n FROM schema_version').get()).toEqual({ n: 1 });
+    expect(again.db.prepare('SELECT COUNT(*) AS n FROM schema_version').get()).toEqual({ n: MIGRATIONS.length });
     expect(again.db.prepare('SELECT value_json AS v FROM runtime_controls').get()).toEqual({ v: '1' });
   });
 
