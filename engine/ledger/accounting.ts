@@ -16,6 +16,9 @@ export interface OpenLot {
   readonly costMicros: Micros;
 }
 
+/** What a lot holds, whatever its id: all a position total needs. */
+export type LotAmount = Pick<OpenLot, 'side' | 'qtyE8' | 'costMicros'>;
+
 export interface FillTerms {
   readonly direction: Direction;
   readonly qtyE8: QtyE8;
@@ -121,8 +124,25 @@ export function planFill(lots: readonly OpenLot[], fill: FillTerms): FillPlan {
   };
 }
 
+/**
+ * The open lots once a plan is written: closed slices shrink their lots (a lot closed in full is
+ * gone) and the opened lot, if any, joins at the end. Equal to reading the lots back after the
+ * write, without the read.
+ */
+export function lotsAfter(lots: readonly OpenLot[], plan: FillPlan): LotAmount[] {
+  const closes = new Map(plan.closes.map((c) => [c.lotId, c]));
+  const out: LotAmount[] = [];
+  for (const lot of lots) {
+    const c = closes.get(lot.id);
+    if (!c) out.push(lot);
+    else if (c.remainingQtyE8 > 0) out.push({ ...lot, qtyE8: c.remainingQtyE8, costMicros: c.remainingCostMicros });
+  }
+  if (plan.opened) out.push(plan.opened);
+  return out;
+}
+
 /** The position the lots add up to: signed quantity (short < 0) and signed cost (received cash < 0). */
-export function positionOfLots(lots: readonly OpenLot[]): { qtyE8: QtyE8; costMicros: Micros } {
+export function positionOfLots(lots: readonly LotAmount[]): { qtyE8: QtyE8; costMicros: Micros } {
   let qtyE8 = 0;
   let costMicros = 0;
   for (const lot of lots) {

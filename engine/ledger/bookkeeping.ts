@@ -8,16 +8,19 @@ import {
   type FillPlan,
   feeMovement,
   fundingMicros,
+  lotsAfter,
+  type OpenLot,
   planFill,
   planSettlement,
   positionOfLots,
   settlementPrice,
 } from './accounting.ts';
+import { atomically, joinTransaction } from './atomic.ts';
 import type { CashRepository } from './cash-repository.ts';
 import type { FillRepository, Liquidity } from './fill-repository.ts';
 import { directionOfSide, type Leg, legOfSide } from './legs.ts';
 import { checkPrice, type Micros, microsToUsd, qtyToE8, usdToMicros } from './money.ts';
-import type { OrderRepository } from './order-repository.ts';
+import type { OrderRecord, OrderRepository } from './order-repository.ts';
 import type { PositionRecord, PositionRepository } from './position-repository.ts';
 
 export interface Books {
@@ -52,13 +55,15 @@ export type FillResult =
       readonly realizedPnlUsd: number;
       readonly feeUsd: number;
       readonly position: PositionRecord;
+      /** The order the fill was booked on, as updated by it; undefined when the ledger holds no such order. */
+      readonly order: OrderRecord | undefined;
     }
   /** Already in the ledger: nothing was posted. `matches` is false when the venue now reports different terms. */
   | { readonly status: 'duplicate'; readonly fillId: number; readonly matches: boolean };
 
-/** The position row after a plan: quantity and cost from the lots themselves, running totals added. */
-function nextPosition(books: Books, before: PositionRecord, plan: FillPlan, extra: { fee: Micros }): PositionRecord {
-  const { qtyE8, costMicros } = positionOfLots(books.positions.openLots(before.instrument, before.leg));
+/** The position row after a plan: quantity and cost from the lots the plan leaves open, running totals added. */
+function nextPosition(books: Books, before: PositionRecord, lots: readonly OpenLot[], plan: FillPlan, extra: { fee: Micros }): PositionRecord {
+  const { qtyE8, costMicros } = positionOfLots(lotsAfter(lots, plan));
   const now = books.clock.now();
   const flipped = before.qtyE8 === 0 || Math.sign(before.qtyE8) !== Math.sign(qtyE8);
   const keep = qtyE8 !== 0 && !flipped;
@@ -98,27 +103,28 @@ function checkFill(f: FillInput): number {
 export function applyFill(books: Books, f: FillInput): FillResult {
   const qtyE8 = checkFill(f);
   const feeMicros = usdToMicros(f.fee, 'fill fee');
-  return books.db.transaction((): FillResult => {
+  return joinTransaction(books.db, (): FillResult => {
     const leg = legOfSide(f.side);
-    const plan = planFill(books.positions.openLots(f.instrument, leg), { direction: directionOfSide(f.side), qtyE8, price: f.price });
-    const order = f.clientOrderId ? books.orders.get(f.clientOrderId) : undefined;
+    const lots = books.positions.openLots(f.instrument, leg);
+    const plan = planFill(lots, { direction: directionOfSide(f.side), qtyE8, price: f.price });
+    const orderId = f.clientOrderId ? books.orders.idOf(f.clientOrderId) : undefined;
     const fillId = books.fills.insert({
-      venue: f.venue, venueFillId: f.venueFillId, orderId: order?.id ?? null, instrument: f.instrument, leg, side: f.side, qtyE8,
+      venue: f.venue, venueFillId: f.venueFillId, orderId: orderId ?? null, instrument: f.instrument, leg, side: f.side, qtyE8,
       price: f.price, notionalMicros: plan.notionalMicros, feeMicros, liquidity: f.liquidity, realizedMicros: plan.realizedMicros,
       venueTsMs: f.tsMs, recordedAtMs: books.clock.now(),
     });
     if (fillId === null) return duplicateOf(books, f, qtyE8, feeMicros);
     const before = books.positions.get(f.instrument, leg) ?? books.positions.empty(f.instrument, leg);
     books.positions.applyPlan(plan, { instrument: f.instrument, leg, fillId, price: f.price });
-    const position = nextPosition(books, before, plan, { fee: feeMicros });
+    const position = nextPosition(books, before, lots, plan, { fee: feeMicros });
     books.positions.save(position);
     const reference = `${f.venue}:${f.venueFillId}`;
     books.cash.append({ kind: 'trade', amountMicros: plan.tradeCashMicros, instrument: f.instrument, reference, fillId });
     const fee = feeMovement(feeMicros);
     if (fee) books.cash.append({ kind: fee.kind, amountMicros: fee.amountMicros, instrument: f.instrument, reference, fillId });
-    if (order) books.orders.addFill(order.id, qtyE8, feeMicros);
-    return { status: 'applied', fillId, realizedPnlUsd: microsToUsd(plan.realizedMicros), feeUsd: microsToUsd(feeMicros), position };
-  })();
+    const booked = orderId === undefined ? undefined : books.orders.addFill(orderId, qtyE8, feeMicros);
+    return { status: 'applied', fillId, realizedPnlUsd: microsToUsd(plan.realizedMicros), feeUsd: microsToUsd(feeMicros), position, order: booked };
+  });
 }
 
 export interface SettlementInput {
@@ -136,7 +142,7 @@ export interface LegSettlement {
 
 /** Closes every YES and NO lot of a binary market at its payout (1.00 for the winning leg, 0 for the other). */
 export function applySettlement(books: Books, s: SettlementInput): LegSettlement[] {
-  return books.db.transaction(() => {
+  return atomically(books.db, () => {
     const out: LegSettlement[] = [];
     for (const leg of ['yes', 'no'] as const) {
       const reference = `${s.instrument}:${leg}`;
@@ -144,17 +150,18 @@ export function applySettlement(books: Books, s: SettlementInput): LegSettlement
         out.push({ leg, payoutUsd: 0, realizedPnlUsd: 0, alreadySettled: true });
         continue;
       }
-      const plan = planSettlement(books.positions.openLots(s.instrument, leg), settlementPrice(leg, s.outcome));
+      const lots = books.positions.openLots(s.instrument, leg);
+      const plan = planSettlement(lots, settlementPrice(leg, s.outcome));
       if (!plan) continue;
       const before = books.positions.get(s.instrument, leg) ?? books.positions.empty(s.instrument, leg);
       books.positions.applyPlan(plan, { instrument: s.instrument, leg, fillId: null, price: settlementPrice(leg, s.outcome) });
-      books.positions.save(nextPosition(books, before, plan, { fee: 0 }));
+      books.positions.save(nextPosition(books, before, lots, plan, { fee: 0 }));
       books.cash.append({ kind: 'settlement', amountMicros: plan.tradeCashMicros, instrument: s.instrument, reference,
         note: `outcome ${s.outcome}` });
       out.push({ leg, payoutUsd: microsToUsd(plan.tradeCashMicros), realizedPnlUsd: microsToUsd(plan.realizedMicros), alreadySettled: false });
     }
     return out;
-  })();
+  });
 }
 
 export interface FundingInput {
@@ -173,7 +180,7 @@ export interface FundingResult {
 
 /** Books one funding payment on an outright (perpetual) position as cash, in the holder's sign. */
 export function applyFunding(books: Books, f: FundingInput): FundingResult {
-  return books.db.transaction((): FundingResult => {
+  return atomically(books.db, (): FundingResult => {
     if (books.cash.byReference('funding', f.reference)) return { amountUsd: 0, duplicate: true };
     const position = books.positions.get(f.instrument, 'outright');
     const amount = fundingMicros(position?.qtyE8 ?? 0, f.markPrice, f.rate);
@@ -182,5 +189,5 @@ export function applyFunding(books: Books, f: FundingInput): FundingResult {
       note: `rate ${f.rate} at ${f.markPrice}` });
     books.positions.save({ ...position, fundingMicros: position.fundingMicros + amount });
     return { amountUsd: microsToUsd(amount), duplicate: false };
-  })();
+  });
 }

@@ -1,6 +1,7 @@
 // The circuit breaker as stored state: once tripped it stays tripped, across restarts, until an operator resets it.
 import type Database from 'better-sqlite3';
 import type { Clock } from '../clock.ts';
+import { atomically } from './atomic.ts';
 
 export interface BreakerState {
   readonly name: string;
@@ -72,21 +73,21 @@ export class BreakerRepository {
   /** Trips the breaker (or logs another cause while it is already tripped) and returns the state. */
   trip(reason: string, actor: string, name = MAIN_BREAKER): BreakerState {
     const now = this.#clock.now();
-    this.#db.transaction(() => {
+    atomically(this.#db, () => {
       this.#trip.run({ name, reason, actor, now });
       this.#event.run(name, 'trip', reason, actor, now);
-    })();
+    });
     return this.state(name);
   }
 
   /** An operator's reset: records who and when. Returns false when the breaker was not tripped. */
   reset(actor: string, name = MAIN_BREAKER): boolean {
     const now = this.#clock.now();
-    return this.#db.transaction(() => {
+    return atomically(this.#db, () => {
       const changed = this.#reset.run(actor, now, name).changes === 1;
       if (changed) this.#event.run(name, 'reset', null, actor, now);
       return changed;
-    })();
+    });
   }
 
   history(name = MAIN_BREAKER): BreakerEvent[] {

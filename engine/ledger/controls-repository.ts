@@ -2,6 +2,7 @@
 import type Database from 'better-sqlite3';
 import type { Clock } from '../clock.ts';
 import { TradegateError } from '../errors.ts';
+import { atomically } from './atomic.ts';
 
 export interface ControlValue {
   readonly key: string;
@@ -73,11 +74,11 @@ export class ControlsRepository {
     const json = JSON.stringify(value);
     if (json === undefined) throw new TradegateError('CONFIG_INVALID', `control ${key} needs a JSON value`, { key });
     const now = this.#clock.now();
-    this.#db.transaction(() => {
+    atomically(this.#db, () => {
       const old = this.#get.get(key);
       this.#upsert.run(key, json, updatedBy, now);
       this.#change.run(key, old?.value ?? null, json, updatedBy, now);
-    })();
+    });
     return this.get(key) as ControlValue;
   }
 

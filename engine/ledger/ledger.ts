@@ -15,21 +15,14 @@ import {
   type LegSettlement,
   type SettlementInput,
 } from './bookkeeping.ts';
+import { atomically, joinTransaction } from './atomic.ts';
 import { BreakerRepository } from './breaker-repository.ts';
 import { CashRepository } from './cash-repository.ts';
 import { ControlsRepository } from './controls-repository.ts';
 import { type LedgerDatabaseOptions, openLedgerDatabase } from './database.ts';
 import { DecisionRepository } from './decision-repository.ts';
-import {
-  type AccountMetrics,
-  accountMetrics,
-  type EquityBreakdown,
-  equityOf,
-  type MarkLookup,
-  markPosition,
-  requireMark,
-  utcDayOf,
-} from './equity.ts';
+import type { MarkLookup } from './equity.ts';
+import { type EquityObservation, movesNothing, type ObserverBooks, observeEquity, recordEquity } from './equity-observation.ts';
 import { EquityRepository } from './equity-repository.ts';
 import { FillRepository } from './fill-repository.ts';
 import { type LedgerFacts, type LedgerFactsInput, ledgerFacts } from './ledger-facts.ts';
@@ -59,9 +52,11 @@ export interface PositionView {
   readonly openedAtMs: number | null;
 }
 
-export interface EquityObservation {
-  readonly breakdown: EquityBreakdown;
-  readonly metrics: AccountMetrics;
+export type { EquityObservation } from './equity-observation.ts';
+
+/** The gate's facts and the equity observation they were computed from (not yet recorded). */
+export interface ObservedFacts extends LedgerFacts {
+  readonly observation: EquityObservation;
 }
 
 export function positionView(p: PositionRecord): PositionView {
@@ -94,6 +89,7 @@ export class Ledger {
   readonly decisions: DecisionRepository;
   readonly #clock: Clock;
   readonly #books: Books;
+  readonly #observer: ObserverBooks;
   readonly #close: () => void;
   #runId: string | undefined;
 
@@ -117,11 +113,21 @@ export class Ledger {
     this.controls = new ControlsRepository(db, clock);
     this.decisions = new DecisionRepository(db, clock);
     this.#books = { db, clock, orders: this.orders, fills: this.fills, positions: this.positions, cash: this.cash };
+    this.#observer = { clock, positions: this.positions, cash: this.cash, equity: this.equity, runs: this.runs };
   }
 
   /** Runs `fn` in one transaction (nested calls become savepoints), so callers can join a fill and a state change. */
   transaction<T>(fn: () => T): T {
-    return this.db.transaction(fn)();
+    return atomically(this.db, fn);
+  }
+
+  /**
+   * Runs `fn` in its own transaction, or as part of the one already open without a savepoint (the
+   * postings of an order nest several deep). A throw inside rolls back the whole open transaction,
+   * even if a caller catches it: see engine/ledger/atomic.ts.
+   */
+  joinTransaction<T>(fn: () => T): T {
+    return joinTransaction(this.db, fn);
   }
 
   deposit(usd: number, reference?: string, note?: string): void {
@@ -177,44 +183,45 @@ export class Ledger {
     return this.#runId;
   }
 
+  #requireRun(): string {
+    const runId = this.#runId;
+    if (runId === undefined) throw new TradegateError('LEDGER_RUN_NOT_STARTED', 'start or resume a run before observing equity', {});
+    return runId;
+  }
+
   /**
    * Marks everything to market and records what the baselines need: the first observation of a
    * UTC day becomes its day-start baseline, the first of a run its session start, and the run's
    * peak and each position's peak only ever move in the favourable direction.
    */
   observeEquity(mark: MarkLookup, opts: { snapshot?: boolean } = {}): EquityObservation {
-    const runId = this.#runId;
-    if (runId === undefined) throw new TradegateError('LEDGER_RUN_NOT_STARTED', 'start or resume a run before observing equity', {});
+    const runId = this.#requireRun();
     return this.transaction(() => {
-      const open = this.positions.open();
-      const breakdown = equityOf(this.cash.balanceMicros(), open, mark);
-      const utcDay = utcDayOf(this.#clock.now());
-      const snap = { ...breakdown, utcDay, runId };
-      this.equity.record({ kind: 'day_start', ...snap });
-      const before = this.runs.require(runId);
-      if (before.startEquityMicros === null) this.equity.record({ kind: 'session_start', ...snap });
-      if (opts.snapshot === true) this.equity.record({ kind: 'mark', ...snap });
-      const run = this.runs.observeEquity(runId, breakdown.equityMicros);
-      for (const p of open) {
-        const m = markPosition(p, requireMark(mark, p.instrument, p.leg));
-        if (m.peakPrice !== p.peakPrice || m.peakPnlFraction !== p.peakPnlFraction) {
-          this.positions.recordPeak(p.instrument, p.leg, m.peakPrice, m.peakPnlFraction);
-        }
-      }
-      const dayStart = this.equity.dayStart(utcDay);
-      const metrics = accountMetrics(breakdown, {
-        dayStartEquityMicros: dayStart?.equityMicros ?? breakdown.equityMicros,
-        peakEquityMicros: run.peakEquityMicros ?? breakdown.equityMicros,
-        sessionStartEquityMicros: run.startEquityMicros ?? breakdown.equityMicros,
-      });
-      return { breakdown, metrics };
+      const observation = observeEquity(this.#observer, runId, mark);
+      recordEquity(this.#observer, observation, opts);
+      return observation;
     });
   }
 
-  /** The gate's account.* and position.* facts for one instrument leg, from the books and current marks. */
-  facts(input: Omit<LedgerFactsInput, 'metrics' | 'positions'>): LedgerFacts {
-    const { metrics } = this.observeEquity(input.mark);
-    return ledgerFacts({ ...input, metrics, positions: this.positions.open() });
+  /**
+   * Records an observation taken earlier by facts(): only what it moved (usually nothing), with its
+   * own commit, or inside the caller's transaction, e.g. with the decision that was judged on it.
+   */
+  recordObservation(observation: EquityObservation, opts: { snapshot?: boolean } = {}): void {
+    if (movesNothing(observation.moves) && opts.snapshot !== true) return;
+    this.transaction(() => recordEquity(this.#observer, observation, opts));
+  }
+
+  /**
+   * The gate's account.* and position.* facts for one instrument leg, from the books and current
+   * marks. Reads only: the observation they rest on comes back with them, for the caller to record
+   * (recordObservation) in the transaction that acts on them.
+   */
+  facts(input: Omit<LedgerFactsInput, 'metrics' | 'positions'>): ObservedFacts {
+    const runId = this.#requireRun();
+    // One read transaction: cash, positions and baselines from one snapshot of the books.
+    const observation = this.transaction(() => observeEquity(this.#observer, runId, input.mark));
+    return { ...ledgerFacts({ ...input, metrics: observation.metrics, positions: observation.positions }), observation };
   }
 
   close(): void {

@@ -3,6 +3,7 @@ import type Database from 'better-sqlite3';
 import type { Clock } from '../clock.ts';
 import { TradegateError } from '../errors.ts';
 import type { Mode, OrderState, OrderType, Side } from '../types.ts';
+import { joinTransaction } from './atomic.ts';
 import { e8ToQty, microsToUsd, notionalMicros, qtyToE8 } from './money.ts';
 
 export interface NewOrder {
@@ -86,6 +87,8 @@ export interface OrderNote {
   readonly payload?: unknown;
 }
 
+type UpdateParams = [OrderState, number, string | null, OrderState, number, number | null, number | null, number | null, string, OrderState];
+
 /** The transition table lives with the order manager (engine/orders); the composition root passes it in. */
 export type TransitionGuard = (from: OrderState, to: OrderState) => void;
 
@@ -156,57 +159,73 @@ export class OrderRepository {
   readonly #guard: TransitionGuard | undefined;
   readonly #insert;
   readonly #byCid;
+  readonly #idOf;
   readonly #update;
   readonly #event;
   readonly #events;
   readonly #addFill;
+  readonly #count;
+  readonly #countFor;
+  /** One statement per distinct state list: callers ask for a handful of fixed lists, so this stays small. */
+  readonly #inStates = new Map<string, Database.Statement<string[], OrderRow>>();
 
   constructor(db: Database.Database, clock: Clock, mode: Mode, guard?: TransitionGuard) {
     this.#db = db;
     this.#clock = clock;
     this.#mode = mode;
     this.#guard = guard;
-    this.#insert = db.prepare(`INSERT INTO orders (client_order_id, intent_key, venue, mode, instrument, side, order_type,
+    this.#insert = db.prepare<unknown[], OrderRow>(`INSERT INTO orders (client_order_id, intent_key, venue, mode, instrument, side, order_type,
       qty_e8, limit_price, sent_price, sent_qty_e8, sent_notional_micros, state, strategy, ttl_ms, run_id, created_at_ms, updated_at_ms)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending_submit', ?, ?, ?, ?, ?)`);
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending_submit', ?, ?, ?, ?, ?)
+      ON CONFLICT (client_order_id) DO NOTHING RETURNING *`);
     this.#byCid = db.prepare<[string], OrderRow>('SELECT * FROM orders WHERE client_order_id = ?');
-    this.#update = db.prepare(`UPDATE orders SET state = @to, updated_at_ms = @now,
-      venue_order_id = COALESCE(@venueOrderId, venue_order_id),
-      submitted_at_ms = CASE WHEN @to = 'submitted' AND submitted_at_ms IS NULL THEN @now ELSE submitted_at_ms END,
-      sent_price = COALESCE(@sentPrice, sent_price), sent_qty_e8 = COALESCE(@sentQty, sent_qty_e8),
-      sent_notional_micros = COALESCE(@sentNotional, sent_notional_micros)
-      WHERE id = @id AND state = @from`);
+    this.#idOf = db.prepare<[string], { id: number }>('SELECT id FROM orders WHERE client_order_id = ?');
+    // Positional parameters: binding by name looks every name up on the argument object, on the hottest write.
+    this.#update = db.prepare<UpdateParams, OrderRow>(`UPDATE orders SET state = ?, updated_at_ms = ?,
+      venue_order_id = COALESCE(?, venue_order_id),
+      submitted_at_ms = CASE WHEN ? = 'submitted' AND submitted_at_ms IS NULL THEN ? ELSE submitted_at_ms END,
+      sent_price = COALESCE(?, sent_price), sent_qty_e8 = COALESCE(?, sent_qty_e8),
+      sent_notional_micros = COALESCE(?, sent_notional_micros)
+      WHERE client_order_id = ? AND state = ? RETURNING *`);
     this.#event = db.prepare(`INSERT INTO order_events (order_id, from_state, to_state, event, source, reason, payload_json, ts_ms)
       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`);
     this.#events = db.prepare<[number], Omit<OrderEvent, 'payload'> & { payload: string | null }>(`SELECT id, order_id AS orderId,
       from_state AS fromState, to_state AS toState, event, source, reason, payload_json AS payload, ts_ms AS tsMs
       FROM order_events WHERE order_id = ? ORDER BY id`);
-    this.#addFill = db.prepare(`UPDATE orders SET filled_qty_e8 = filled_qty_e8 + ?, fees_micros = fees_micros + ?,
-      updated_at_ms = ? WHERE id = ?`);
+    this.#addFill = db.prepare<[number, number, number, number], OrderRow>(`UPDATE orders SET filled_qty_e8 = filled_qty_e8 + ?,
+      fees_micros = fees_micros + ?, updated_at_ms = ? WHERE id = ? RETURNING *`);
+    this.#count = db.prepare<[string], { n: number }>('SELECT COUNT(*) AS n FROM orders WHERE state = ?');
+    this.#countFor = db.prepare<[string, string], { n: number }>('SELECT COUNT(*) AS n FROM orders WHERE state = ? AND instrument = ?');
   }
 
   /** Persists the order as pending_submit before any venue call; a second insert of one client order id is a conflict. */
   insertPending(o: NewOrder): OrderRecord {
-    const existing = this.get(o.clientOrderId);
-    if (existing) {
-      throw new TradegateError('LEDGER_ORDER_CONFLICT', `order ${o.clientOrderId} already exists (${existing.state})`, {
-        clientOrderId: o.clientOrderId, actual: existing.state,
-      });
-    }
     const now = this.#clock.now();
     const [sentPrice, sentQty, sentNotional] = sentColumns(o.sent);
-    return this.#db.transaction(() => {
-      const info = this.#insert.run(o.clientOrderId, o.intentKey, o.venue, this.#mode, o.instrument, o.side, o.orderType,
-        qtyToE8(o.qty, 'order quantity'), o.limitPrice ?? null, sentPrice, sentQty, sentNotional, o.strategy, o.ttlMs ?? null,
-        o.runId ?? null, now, now);
-      this.#event.run(info.lastInsertRowid, null, 'pending_submit', 'created', 'engine', null, null, now);
-      return this.require(o.clientOrderId);
-    })();
+    const qtyE8 = qtyToE8(o.qty, 'order quantity');
+    return joinTransaction(this.#db, () => {
+      // The unique client order id decides, in the same statement as the insert: no read-then-write window.
+      const row = this.#insert.get(o.clientOrderId, o.intentKey, o.venue, this.#mode, o.instrument, o.side, o.orderType, qtyE8,
+        o.limitPrice ?? null, sentPrice, sentQty, sentNotional, o.strategy, o.ttlMs ?? null, o.runId ?? null, now, now);
+      if (!row) {
+        const existing = this.get(o.clientOrderId);
+        throw new TradegateError('LEDGER_ORDER_CONFLICT', `order ${o.clientOrderId} already exists (${existing?.state ?? 'unreadable'})`, {
+          clientOrderId: o.clientOrderId, actual: existing?.state,
+        });
+      }
+      this.#event.run(row.id, null, 'pending_submit', 'created', 'engine', null, null, now);
+      return toRecord(row);
+    });
   }
 
   get(clientOrderId: string): OrderRecord | undefined {
     const row = this.#byCid.get(clientOrderId);
     return row ? toRecord(row) : undefined;
+  }
+
+  /** The row id of an order, without reading the order: enough to link a fill or to know the order exists. */
+  idOf(clientOrderId: string): number | undefined {
+    return this.#idOf.get(clientOrderId)?.id;
   }
 
   require(clientOrderId: string): OrderRecord {
@@ -220,18 +239,18 @@ export class OrderRepository {
     this.#guard?.(c.from, c.to);
     const now = this.#clock.now();
     const [sentPrice, sentQty, sentNotional] = sentColumns(c.sent);
-    return this.#db.transaction(() => {
-      const order = this.require(c.clientOrderId);
-      const info = this.#update.run({ id: order.id, from: c.from, to: c.to, now, venueOrderId: c.venueOrderId ?? null,
-        sentPrice, sentQty, sentNotional });
-      if (info.changes !== 1) {
+    return joinTransaction(this.#db, () => {
+      // Compare-and-set on the state the caller saw; RETURNING gives the row as written, so nothing is read twice.
+      const row = this.#update.get(c.to, now, c.venueOrderId ?? null, c.to, now, sentPrice, sentQty, sentNotional, c.clientOrderId, c.from);
+      if (!row) {
+        const order = this.require(c.clientOrderId);
         throw new TradegateError('LEDGER_ORDER_CONFLICT', `order ${c.clientOrderId} is ${order.state}, not ${c.from}`, {
           clientOrderId: c.clientOrderId, expected: c.from, actual: order.state,
         });
       }
-      this.#event.run(order.id, c.from, c.to, c.event, c.source ?? 'engine', c.reason ?? null, payloadJson(c.payload), now);
-      return this.require(c.clientOrderId);
-    })();
+      this.#event.run(row.id, c.from, c.to, c.event, c.source ?? 'engine', c.reason ?? null, payloadJson(c.payload), now);
+      return toRecord(row);
+    });
   }
 
   /** Logs something that happened to an order without changing its state (a reconciliation check, a retry). */
@@ -248,20 +267,26 @@ export class OrderRepository {
 
   inStates(states: readonly OrderState[]): OrderRecord[] {
     if (states.length === 0) return [];
-    const marks = states.map(() => '?').join(', ');
-    return this.#db.prepare<string[], OrderRow>(`SELECT * FROM orders WHERE state IN (${marks}) ORDER BY id`).all(...states).map(toRecord);
+    const key = states.join(',');
+    let statement = this.#inStates.get(key);
+    if (!statement) {
+      const marks = states.map(() => '?').join(', ');
+      statement = this.#db.prepare<string[], OrderRow>(`SELECT * FROM orders WHERE state IN (${marks}) ORDER BY id`);
+      this.#inStates.set(key, statement);
+    }
+    return statement.all(...states).map(toRecord);
   }
 
   countInState(state: OrderState, instrument?: string): number {
-    const row = instrument === undefined
-      ? this.#db.prepare<[string], { n: number }>('SELECT COUNT(*) AS n FROM orders WHERE state = ?').get(state)
-      : this.#db.prepare<[string, string], { n: number }>('SELECT COUNT(*) AS n FROM orders WHERE state = ? AND instrument = ?').get(state, instrument);
+    const row = instrument === undefined ? this.#count.get(state) : this.#countFor.get(state, instrument);
     return row?.n ?? 0;
   }
 
-  /** Bookkeeping of a confirmed fill on its order (called inside the fill transaction). */
-  addFill(orderId: number, qtyE8: number, feeMicros: number): void {
-    this.#addFill.run(qtyE8, feeMicros, this.#clock.now(), orderId);
+  /** Bookkeeping of a confirmed fill on its order (called inside the fill transaction); returns the order as updated. */
+  addFill(orderId: number, qtyE8: number, feeMicros: number): OrderRecord {
+    const row = this.#addFill.get(qtyE8, feeMicros, this.#clock.now(), orderId);
+    if (!row) throw new TradegateError('LEDGER_ORDER_NOT_FOUND', `no order with id ${orderId} to book a fill on`, { orderId });
+    return toRecord(row);
   }
 }
 

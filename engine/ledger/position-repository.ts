@@ -60,6 +60,9 @@ function toRecord(r: PositionRow): PositionRecord {
   };
 }
 
+/** The position a peak was computed for: its quantity, cost and opening time identify it as it was marked. */
+export type PeakTarget = Pick<PositionRecord, 'instrument' | 'leg' | 'qtyE8' | 'costMicros' | 'openedAtMs'>;
+
 export interface LotTarget {
   readonly instrument: string;
   readonly leg: Leg;
@@ -101,8 +104,15 @@ export class PositionRepository {
       updated_at_ms = excluded.updated_at_ms`);
     this.#open = db.prepare<[string], PositionRow>('SELECT * FROM positions WHERE mode = ? AND qty_e8 != 0 ORDER BY instrument, leg');
     this.#all = db.prepare<[string], PositionRow>('SELECT * FROM positions WHERE mode = ? ORDER BY instrument, leg');
-    this.#peak = db.prepare(`UPDATE positions SET peak_price = ?, peak_pnl_fraction = ?, updated_at_ms = ?
-      WHERE mode = ? AND instrument = ? AND leg = ?`);
+    // Only ever in the favourable direction, and only on the position that was marked (same quantity, cost and opening
+    // time): one changed since keeps its own peaks, so a late write can neither lower a peak nor carry one over to a new
+    // position. (A position closed and reopened at the same price within one millisecond looks the same; no caller
+    // books a fill between observing and recording, so that is a backstop, not the guarantee.)
+    this.#peak = db.prepare(`UPDATE positions SET
+      peak_price = CASE WHEN qty_e8 < 0 THEN MIN(COALESCE(peak_price, @price), @price) ELSE MAX(COALESCE(peak_price, @price), @price) END,
+      peak_pnl_fraction = MAX(COALESCE(peak_pnl_fraction, @fraction), @fraction), updated_at_ms = @now
+      WHERE mode = @mode AND instrument = @instrument AND leg = @leg AND qty_e8 = @qtyE8 AND cost_micros = @costMicros
+      AND opened_at_ms IS @openedAtMs`);
   }
 
   /** Open lots of one position, oldest first: the FIFO queue. */
@@ -146,8 +156,9 @@ export class PositionRepository {
     return this.#all.all(this.#mode).map(toRecord);
   }
 
-  /** Keeps the most favourable price and PnL fraction since entry, for trailing exits. */
-  recordPeak(instrument: string, leg: Leg, peakPrice: number, peakPnlFraction: number): void {
-    this.#peak.run(peakPrice, peakPnlFraction, this.#clock.now(), this.#mode, instrument, leg);
+  /** Keeps the most favourable price and PnL fraction since entry of the position as it was marked, for trailing exits. */
+  raisePeak(p: PeakTarget, peakPrice: number, peakPnlFraction: number): void {
+    this.#peak.run({ price: peakPrice, fraction: peakPnlFraction, now: this.#clock.now(), mode: this.#mode, instrument: p.instrument,
+      leg: p.leg, qtyE8: p.qtyE8, costMicros: p.costMicros, openedAtMs: p.openedAtMs });
   }
 }

@@ -34,6 +34,8 @@ export class RunRepository {
   readonly #get;
   readonly #end;
   readonly #equity;
+  readonly #setStart;
+  readonly #raisePeak;
   readonly #latest;
 
   constructor(db: Database.Database, clock: Clock, mode: Mode) {
@@ -50,6 +52,9 @@ export class RunRepository {
     // The session start is set once; the peak only ever rises.
     this.#equity = db.prepare(`UPDATE runs SET start_equity_micros = COALESCE(start_equity_micros, @equity),
       peak_equity_micros = MAX(COALESCE(peak_equity_micros, @equity), @equity) WHERE run_id = @runId`);
+    this.#setStart = db.prepare('UPDATE runs SET start_equity_micros = ? WHERE run_id = ? AND start_equity_micros IS NULL');
+    this.#raisePeak = db.prepare(`UPDATE runs SET peak_equity_micros = @equity
+      WHERE run_id = @runId AND (peak_equity_micros IS NULL OR peak_equity_micros < @equity)`);
   }
 
   start(r: RunStart): RunRecord {
@@ -77,6 +82,16 @@ export class RunRepository {
   observeEquity(runId: string, equityMicros: Micros): RunRecord {
     this.#equity.run({ runId, equity: equityMicros });
     return this.require(runId);
+  }
+
+  /** Sets the session start equity unless the run has one; true when this call set it. */
+  setStartIfUnset(runId: string, equityMicros: Micros): boolean {
+    return this.#setStart.run(equityMicros, runId).changes === 1;
+  }
+
+  /** Raises the run's peak to `equityMicros` when it is higher (or the first); never lowers it. */
+  raisePeak(runId: string, equityMicros: Micros): void {
+    this.#raisePeak.run({ runId, equity: equityMicros });
   }
 
   end(runId: string, summary: unknown): void {

@@ -1,7 +1,7 @@
 // Gathers every fact of a candidate order: the books from the ledger, activity from the tracker, the rest from the caller.
 import type { MarkLookup } from '../ledger/equity.ts';
 import { directionOfSide, legOfSide } from '../ledger/legs.ts';
-import type { LedgerFacts } from '../ledger/ledger-facts.ts';
+import type { EquityObservation, ObservedFacts } from '../ledger/ledger.ts';
 import type { Signal } from '../plugins/plugin-api.ts';
 import type { DecisionError, FactSnapshot } from '../types.ts';
 import type { ActivityTracker } from './activity.ts';
@@ -47,6 +47,8 @@ export interface BuiltFacts {
   readonly isEntry: boolean;
   /** Facts that could not be computed; their namespace is left out so the gate fails closed on them. */
   readonly errors: readonly DecisionError[];
+  /** The equity observation the account facts rest on, to be recorded with the decision (absent when the books failed). */
+  readonly observation?: EquityObservation;
 }
 
 function markOf(input: FactsInput, mid: number): MarkLookup {
@@ -60,7 +62,7 @@ export function buildOrderFacts(input: FactsInput): BuiltFacts {
   const direction = directionOfSide(signal.side);
   const market = marketFacts(signal, sized.limitPrice, context.market, { marketSlippageBps: input.marketSlippageBps });
   const errors: DecisionError[] = [];
-  let books: LedgerFacts | undefined;
+  let books: ObservedFacts | undefined;
   try {
     books = ledger.facts({
       venueBalanceUsd: input.venueBalanceUsd,
@@ -106,5 +108,5 @@ export function buildOrderFacts(input: FactsInput): BuiltFacts {
     barsSinceStart: context.barsSinceStart,
     nowMs,
   });
-  return { snapshot, executionPrice: market.executionPrice, isEntry, errors };
+  return { snapshot, executionPrice: market.executionPrice, isEntry, errors, ...(books ? { observation: books.observation } : {}) };
 }

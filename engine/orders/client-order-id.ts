@@ -1,5 +1,5 @@
 // Deterministic client order ids: the same intent gives the same id on every retry, restart and machine.
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { TradegateError } from '../errors.ts';
 import { SIDES, type Side } from '../types.ts';
 
@@ -71,6 +71,7 @@ export function intentKey(intent: OrderIntent): string {
 }
 
 export function clientOrderId(intent: OrderIntent): string {
-  const digest = createHash('sha256').update(intentKey(intent), 'utf8').digest();
+  // The one-shot hash: a Hash object per order costs more than the digest itself.
+  const digest = hash('sha256', intentKey(intent), 'buffer');
   return PREFIX + base32(digest, 32);
 }

@@ -1,5 +1,5 @@
 // Pulls the venue's fills page by page and books each exactly once, resuming where the last pull ended.
-import type { EventSource } from '../ledger/order-repository.ts';
+import type { EventSource, OrderRecord } from '../ledger/order-repository.ts';
 import type { Venue, VenueFill } from '../plugins/plugin-api.ts';
 import { ingestFill, type MoveContext } from './order-moves.ts';
 
@@ -17,6 +17,8 @@ export interface FillSyncReport {
   readonly foreign: readonly string[];
   /** Fills the ledger holds with other terms than the venue now reports. */
   readonly conflicting: readonly string[];
+  /** Each order a booked fill moved, as it stands after its last fill here, by client order id. */
+  readonly orders: ReadonlyMap<string, OrderRecord>;
 }
 
 export interface PulledFills {
@@ -93,6 +95,7 @@ export class FillSync {
     let duplicates = 0;
     const foreign: string[] = [];
     const conflicting: string[] = [];
+    const orders = new Map<string, OrderRecord>();
     for (const fill of items) {
       const r = ingestFill(this.#ctx, fill, source);
       if (r.status === 'duplicate') {
@@ -101,10 +104,11 @@ export class FillSync {
         continue;
       }
       applied += 1;
-      if (!r.order) foreign.push(fill.clientOrderId);
+      if (r.order) orders.set(r.order.clientOrderId, r.order);
+      else foreign.push(fill.clientOrderId);
     }
     this.#tripOn(foreign, conflicting);
-    return { fetched: items.length, applied, duplicates, foreign, conflicting };
+    return { fetched: items.length, applied, duplicates, foreign, conflicting, orders };
   }
 
   #tripOn(foreign: readonly string[], conflicting: readonly string[]): void {

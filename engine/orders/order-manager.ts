@@ -186,7 +186,7 @@ export class OrderManager {
       return { status: 'invalid', error: error as Error };
     }
     // Only an existing order short-circuits: refusals leave none, so a later attempt of the intent may pass.
-    const existing = this.#o.ledger.orders.get(cid);
+    const existing = this.#o.ledger.orders.idOf(cid) === undefined ? undefined : this.#o.ledger.orders.get(cid);
     if (existing) return { status: 'duplicate', clientOrderId: cid, order: existing };
     let sized: SizedOrder;
     try {
@@ -198,16 +198,22 @@ export class OrderManager {
     const { decision, built } = await this.#decide(signal, sized, context);
     const facts = flattenSnapshot(built.snapshot);
     const runId = this.#o.ledger.runId ?? null;
+    const { ledger } = this.#o;
+    // The equity observation behind the account facts (day-start baseline, peaks) commits with the decision judged on it.
+    const recordDecision = (): number => {
+      if (built.observation) ledger.recordObservation(built.observation);
+      return ledger.decisions.record(decision, { facts, clientOrderId: cid, runId });
+    };
     if (decision.outcome !== 'allow' && !(decision.outcome === 'reduce_only' && !built.isEntry)) {
-      const decisionId = this.#o.ledger.decisions.record(decision, { facts, clientOrderId: cid, runId });
+      const decisionId = ledger.transaction(recordDecision);
       return { status: 'refused', clientOrderId: cid, decision, decisionId, retryable: isRetryable(decision) };
     }
     const request = venueRequest(cid, signal, sized);
     const sentPrice = sized.limitPrice ?? built.executionPrice;
     // The decision and pending_submit commit together, before the venue hears of the order.
-    const { order, decisionId } = this.#o.ledger.transaction(() => ({
-      decisionId: this.#o.ledger.decisions.record(decision, { facts, clientOrderId: cid, runId }),
-      order: this.#o.ledger.orders.insertPending({
+    const { order, decisionId } = ledger.transaction(() => ({
+      decisionId: recordDecision(),
+      order: ledger.orders.insertPending({
         clientOrderId: cid, intentKey: intentKey(intent), venue: this.#o.venue.name, instrument: signal.instrument, side: signal.side,
         orderType: signal.orderType, qty: sized.quantity, limitPrice: sized.limitPrice ?? null, strategy: context.strategy,
         ttlMs: signal.ttlMs ?? null, runId, sent: { price: sentPrice, qty: sized.quantity },

@@ -57,7 +57,7 @@ export function moveOrder(ctx: MoveContext, order: OrderRecord, move: Move): Ord
   const selfFill = order.state === move.to && move.to === 'partially_filled' && move.event === 'fill';
   if (order.state === move.to && !selfFill) return order;
   const steps = selfFill ? [move.to] : (pathTo(order.state, move.to) ?? [transition(order.state, move.to).to]);
-  return ctx.ledger.transaction(() => {
+  return ctx.ledger.joinTransaction(() => {
     let current = order;
     for (const to of steps) {
       const from = current.state;
@@ -98,13 +98,14 @@ export type FillIngest =
  * booked, since the money moved, and noted on the order.
  */
 export function ingestFill(ctx: MoveContext, fill: VenueFill, source: EventSource): FillIngest {
-  return ctx.ledger.transaction((): FillIngest => {
+  return ctx.ledger.joinTransaction((): FillIngest => {
     const result = ctx.ledger.applyFill({
       venue: ctx.venue, venueFillId: fill.venueFillId, clientOrderId: fill.clientOrderId, instrument: fill.instrument,
       side: fill.side, qty: fill.quantity, price: fill.price, fee: fill.feeUsd, liquidity: fill.liquidity, tsMs: fill.ts,
     });
-    const order = ctx.ledger.orders.get(fill.clientOrderId);
-    if (result.status === 'duplicate') return { status: 'duplicate', matches: result.matches, order };
+    if (result.status === 'duplicate') return { status: 'duplicate', matches: result.matches, order: ctx.ledger.orders.get(fill.clientOrderId) };
+    // The order as the fill left it (its filled quantity included), straight from the posting.
+    const order = result.order;
     ctx.activity?.onClosingFill(order ? `order:${order.id}` : `fill:${result.fillId}`, result.realizedPnlUsd, fill.ts);
     if (!order) return { status: 'applied', order, realizedPnlUsd: result.realizedPnlUsd };
     const payload = { venueFillId: fill.venueFillId, qty: fill.quantity, price: fill.price, feeUsd: fill.feeUsd };

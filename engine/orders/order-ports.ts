@@ -5,8 +5,8 @@ import type { BreakerRepository } from '../ledger/breaker-repository.ts';
 import type { CashRepository } from '../ledger/cash-repository.ts';
 import type { DecisionRepository } from '../ledger/decision-repository.ts';
 import type { FillRepository } from '../ledger/fill-repository.ts';
-import type { PositionView } from '../ledger/ledger.ts';
-import type { LedgerFacts, LedgerFactsInput } from '../ledger/ledger-facts.ts';
+import type { EquityObservation, ObservedFacts, PositionView } from '../ledger/ledger.ts';
+import type { LedgerFactsInput } from '../ledger/ledger-facts.ts';
 import type { OrderRepository } from '../ledger/order-repository.ts';
 import type { RuleSet } from '../rules/rule-set.ts';
 import type { Decision, DecisionContext, FactSnapshot, Mode } from '../types.ts';
@@ -14,19 +14,23 @@ import type { Decision, DecisionContext, FactSnapshot, Mode } from '../types.ts'
 /**
  * What the order manager and reconciliation need of the ledger; the Ledger class satisfies it as is.
  * Kept to reads and writes of orders, fills, cash and the breaker, so the orders layer cannot reach
- * into equity snapshots, locks or controls that other components own.
+ * into equity snapshots, locks or controls that other components own. The one equity write it has,
+ * recordObservation, hands back to the ledger what the ledger itself computed for the facts.
  */
 export interface OrderLedger {
   readonly mode: Mode;
   readonly runId: string | undefined;
-  readonly orders: Pick<OrderRepository, 'insertPending' | 'get' | 'require' | 'changeState' | 'note' | 'inStates' | 'countInState' | 'events'>;
+  readonly orders: Pick<OrderRepository, 'insertPending' | 'get' | 'idOf' | 'require' | 'changeState' | 'note' | 'inStates' | 'countInState' | 'events'>;
   readonly fills: Pick<FillRepository, 'byVenueFillId' | 'all' | 'count'>;
   readonly cash: Pick<CashRepository, 'list'>;
   readonly breaker: Pick<BreakerRepository, 'isTripped' | 'trip' | 'state'>;
   readonly decisions: Pick<DecisionRepository, 'record' | 'list'>;
   transaction<T>(fn: () => T): T;
+  joinTransaction<T>(fn: () => T): T;
   applyFill(fill: FillInput): FillResult;
-  facts(input: Omit<LedgerFactsInput, 'metrics' | 'positions'>): LedgerFacts;
+  /** Reads only; the observation it returns is recorded with the decision made on it. */
+  facts(input: Omit<LedgerFactsInput, 'metrics' | 'positions'>): ObservedFacts;
+  recordObservation(observation: EquityObservation): void;
   cashUsd(): number;
   openPositions(): PositionView[];
   deposit(usd: number, reference?: string, note?: string): void;

@@ -76,8 +76,8 @@ export class SendOrder {
     if (vo.venueOrderId === null || vo.venueOrderId === '') return this.#noVenueId(cid, vo);
     const pulled = vo.filledQuantity > 0 ? await fills.pull() : null;
     const order = ctx.ledger.transaction(() => {
-      if (pulled) fills.apply(pulled.items, 'venue');
-      return adoptVenueOrder(ctx, ctx.ledger.orders.require(cid), vo, 'venue', 'venue_ack').order;
+      const booked = pulled ? fills.apply(pulled.items, 'venue').orders.get(cid) : undefined;
+      return adoptVenueOrder(ctx, booked ?? ctx.ledger.orders.require(cid), vo, 'venue', 'venue_ack').order;
     });
     if (pulled) fills.advance(pulled);
     const status = order.state === 'rejected' ? 'rejected' : order.state === 'unknown' ? 'unknown' : 'sent';

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import {
   feeMovement,
   fundingMicros,
+  lotsAfter,
   type OpenLot,
   planFill,
   planSettlement,
@@ -137,6 +138,35 @@ describe('planFill (FIFO)', () => {
         expect(books.cash + positionOfLots(books.lots).costMicros).toBe(books.realized);
       }),
       { seed: 99, numRuns: 400 },
+    );
+  });
+});
+
+describe('lotsAfter', () => {
+  it('gives the lots a plan leaves open, as the ledger reads them back after the write (closed lots gone, opened lot last)', () => {
+    const lots: OpenLot[] = [
+      { id: 1, side: 'long', qtyE8: qtyToE8(1), costMicros: usdToMicros(100) },
+      { id: 2, side: 'long', qtyE8: qtyToE8(1), costMicros: usdToMicros(200) },
+    ];
+    expect(lotsAfter(lots, planFill(lots, sell(1.5, 150)))).toEqual([{ id: 2, side: 'long', qtyE8: qtyToE8(0.5), costMicros: usdToMicros(100) }]);
+    expect(lotsAfter(lots, planFill(lots, sell(2.5, 150)))).toEqual([{ side: 'short', qtyE8: qtyToE8(0.5), costMicros: usdToMicros(75) }]);
+    expect(lotsAfter(lots, planFill(lots, buy(1, 300))).map((l) => l.qtyE8)).toEqual([qtyToE8(1), qtyToE8(1), qtyToE8(1)]);
+  });
+
+  it('adds up to the same position as replaying the plan onto the lots, on random sequences', () => {
+    const step = fc.record({
+      direction: fc.constantFrom<Direction>('buy', 'sell'),
+      qtyE8: fc.integer({ min: 1, max: 5_000_000_000 }),
+      price: fc.integer({ min: 1, max: 10_000_000 }).map((cents) => cents / 100),
+    });
+    fc.assert(
+      fc.property(fc.array(step, { minLength: 2, maxLength: 40 }), (steps) => {
+        const before = run(steps.slice(0, -1)).lots;
+        const last = steps[steps.length - 1]!;
+        const replayed = run(steps).lots;
+        expect(positionOfLots(lotsAfter(before, planFill(before, last)))).toEqual(positionOfLots(replayed));
+      }),
+      { seed: 4242, numRuns: 300 },
     );
   });
 });

@@ -67,8 +67,11 @@ describe('applyFill', () => {
     ledger.orders.insertPending({ clientOrderId: 'tg-o1', intentKey: 'k', venue: 'paper', instrument: 'BTC-USD', side: 'buy',
       orderType: 'limit', qty: 1, limitPrice: 100, strategy: 's' });
     ledger.applyFill(fill('BTC-USD', 'buy', 0.4, 100, { clientOrderId: 'tg-o1', fee: 0.04 }));
-    ledger.applyFill(fill('BTC-USD', 'buy', 0.35, 100, { clientOrderId: 'tg-o1', fee: 0.035 }));
+    const second = ledger.applyFill(fill('BTC-USD', 'buy', 0.35, 100, { clientOrderId: 'tg-o1', fee: 0.035 }));
     const order = ledger.orders.require('tg-o1');
+    // The posting hands back the order as it left it, equal to reading it again.
+    expect(second).toMatchObject({ status: 'applied', order });
+    expect(ledger.applyFill(fill('ETH-USD', 'buy', 1, 10, { clientOrderId: 'tg-none' }))).toMatchObject({ status: 'applied', order: undefined });
     expect(order.filledQty).toBe(0.75);
     expect(order.feesUsd).toBe(0.075);
     expect(ledger.fills.forOrder(order.id)).toHaveLength(2);

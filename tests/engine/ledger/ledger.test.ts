@@ -89,6 +89,31 @@ describe('Ledger.facts', () => {
     expect(facts.account).toMatchObject({ cash_usd: 9_900, equity_usd: 10_004, daily_pnl_usd: 4, session_pnl_usd: 4 });
     expect(facts.position).toMatchObject({ quantity: 1, after_fill_quantity: 1.5, unrealized_pnl_usd: 4, open_positions_count: 1 });
   });
+
+  it('reads only: the day-start baseline and peaks it rests on are written when its observation is recorded', () => {
+    const facts = ledger.facts({ instrument: 'BTC-USD', leg: 'outright', mark: at(110), venueBalanceUsd: 9_900 });
+    // The latest mark is in the figures before anything is written: peak equity, the position's peak.
+    expect(facts.account).toMatchObject({ equity_usd: 10_010, day_start_equity_usd: 10_010, peak_equity_usd: 10_010, drawdown_fraction: 0 });
+    expect(facts.position).toMatchObject({ peak_price: 110, peak_pnl_fraction: 0.1 });
+    expect(ledger.equity.between(0, Number.MAX_SAFE_INTEGER)).toEqual([]);
+    expect(ledger.runs.get('run-1')?.peakEquityMicros).toBeNull();
+
+    ledger.recordObservation(facts.observation);
+    expect(ledger.equity.dayStart('2024-01-01')?.equityMicros).toBe(10_010_000_000);
+    expect(ledger.runs.get('run-1')).toMatchObject({ startEquityMicros: 10_010_000_000, peakEquityMicros: 10_010_000_000 });
+    expect(ledger.positions.get('BTC-USD', 'outright')).toMatchObject({ peakPrice: 110, peakPnlFraction: 0.1 });
+    const later = ledger.facts({ instrument: 'BTC-USD', leg: 'outright', mark: at(99), venueBalanceUsd: 9_900 });
+    expect(later.account).toMatchObject({ equity_usd: 9_999, day_start_equity_usd: 10_010, peak_equity_usd: 10_010 });
+    expect(later.account.drawdown_fraction).toBeCloseTo(11 / 10_010, 12);
+    expect(later.position).toMatchObject({ peak_price: 110, retrace_from_peak_fraction: expect.closeTo(0.11, 12) });
+  });
+
+  it('refuses without a run, like observeEquity (LEDGER_RUN_NOT_STARTED)', () => {
+    const other = env.open({ mode: 'dry_run' });
+    expect(() => other.facts({ instrument: 'BTC-USD', leg: 'outright', mark: at(1), venueBalanceUsd: 0 })).toThrow(
+      expect.objectContaining({ code: 'LEDGER_RUN_NOT_STARTED' }),
+    );
+  });
 });
 
 describe('Ledger modes', () => {

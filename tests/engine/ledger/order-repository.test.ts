@@ -44,6 +44,12 @@ describe('OrderRepository', () => {
     expect(ledger.orders.events('tg-abc').at(-1)).toMatchObject({ fromState: 'pending_submit', toState: 'submitted', payload: { raw: 'ack' } });
   });
 
+  it('refuses a change of an order it does not hold (LEDGER_ORDER_NOT_FOUND)', () => {
+    expect(() => ledger.orders.changeState({ clientOrderId: 'tg-none', from: 'pending_submit', to: 'submitted', event: 'venue_ack' })).toThrow(
+      expect.objectContaining({ code: 'LEDGER_ORDER_NOT_FOUND' }),
+    );
+  });
+
   it('refuses a change from a state the order is not in (LEDGER_ORDER_CONFLICT) and logs nothing', () => {
     ledger.orders.insertPending(order);
     ledger.orders.changeState({ clientOrderId: 'tg-abc', from: 'pending_submit', to: 'unknown', event: 'ack_timeout' });
@@ -78,6 +84,17 @@ describe('OrderRepository', () => {
     expect(ledger.orders.countInState('unknown')).toBe(1);
     expect(ledger.orders.inStates(['pending_submit', 'unknown']).map((o) => o.clientOrderId)).toEqual(['tg-abc', 'tg-def']);
     expect(ledger.orders.inStates([])).toEqual([]);
+  });
+
+  it('finds the row id of an order without reading it, and books fills on it, returning the order as updated', () => {
+    const o = ledger.orders.insertPending(order);
+    expect(ledger.orders.idOf('tg-abc')).toBe(o.id);
+    expect(ledger.orders.idOf('tg-none')).toBeUndefined();
+    env.clock.advance(10);
+    const booked = ledger.orders.addFill(o.id, 10_000_000, 1_500);
+    expect(booked).toEqual(ledger.orders.require('tg-abc'));
+    expect(booked).toMatchObject({ filledQty: 0.1, feesUsd: 0.0015, updatedAtMs: env.clock.now() });
+    expect(() => ledger.orders.addFill(o.id + 1, 1, 0)).toThrow(expect.objectContaining({ code: 'LEDGER_ORDER_NOT_FOUND' }));
   });
 
   it('reports a missing order as LEDGER_ORDER_NOT_FOUND', () => {

@@ -33,6 +33,22 @@ describe('PositionRepository', () => {
     ]);
   });
 
+  it('raises a peak only in the favourable direction, and only on the position as it was marked', () => {
+    ledger.applyFill(fill('BTC-USD', 'buy', 1, 100));
+    ledger.applyFill(fill('ETH-USD', 'sell', 1, 50));
+    const long = ledger.positions.get('BTC-USD', 'outright')!;
+    const short = ledger.positions.get('ETH-USD', 'outright')!;
+    ledger.positions.raisePeak(long, 120, 0.2);
+    ledger.positions.raisePeak(long, 110, 0.1);
+    ledger.positions.raisePeak(short, 40, 0.2);
+    ledger.positions.raisePeak(short, 45, 0.1);
+    expect(ledger.positions.get('BTC-USD', 'outright')).toMatchObject({ peakPrice: 120, peakPnlFraction: 0.2 });
+    expect(ledger.positions.get('ETH-USD', 'outright')).toMatchObject({ peakPrice: 40, peakPnlFraction: 0.2 });
+    ledger.applyFill(fill('BTC-USD', 'buy', 1, 130));
+    ledger.positions.raisePeak(long, 150, 0.5);
+    expect(ledger.positions.get('BTC-USD', 'outright')).toMatchObject({ peakPrice: 120, peakPnlFraction: 0.2 });
+  });
+
   it('writes a plan without a fill (settlement) and reports an empty position for an unknown instrument', () => {
     const plan = planFill([], { direction: 'buy', qtyE8: 100, price: 1 });
     ledger.positions.applyPlan(plan, { instrument: 'X', leg: 'outright', fillId: null, price: 1 });

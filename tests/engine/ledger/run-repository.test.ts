@@ -27,4 +27,13 @@ describe('RunRepository', () => {
     ledger.runs.observeEquity('r1', 150);
     expect(ledger.runs.observeEquity('r1', 120)).toMatchObject({ startEquityMicros: 100, peakEquityMicros: 150 });
   });
+
+  it('sets the start once (saying whether this call set it) and raises the peak without ever lowering it', () => {
+    ledger.runs.start({ runId: 'r1' });
+    expect(ledger.runs.setStartIfUnset('r1', 100)).toBe(true);
+    expect(ledger.runs.setStartIfUnset('r1', 90)).toBe(false);
+    ledger.runs.raisePeak('r1', 150);
+    ledger.runs.raisePeak('r1', 120);
+    expect(ledger.runs.require('r1')).toMatchObject({ startEquityMicros: 100, peakEquityMicros: 150 });
+  });
 });

@@ -4,6 +4,7 @@ import { FillSync } from '../../../engine/orders/fill-sync.ts';
 import type { RuleSet } from '../../../engine/rules/rule-set.ts';
 import { type OrderEnv, orderEnv, removeEnv, shippedRules } from '../../helpers/order-env.ts';
 import { away, callerFacts, entrySignal } from '../../helpers/paper-session.ts';
+import { tempLedgers } from '../../helpers/temp-ledger.ts';
 
 let rules: RuleSet;
 let env: OrderEnv;
@@ -33,6 +34,7 @@ describe('FillSync', () => {
     const first = await sync.sync('reconcile');
     const total = (await env.paper.stats!()).fills;
     expect(first).toMatchObject({ fetched: total, applied: 0, duplicates: total });
+    expect(first.orders.size).toBe(0);
     expect(await sync.sync('reconcile')).toMatchObject({ fetched: 0 });
     sync.restart();
     expect((await sync.sync('reconcile')).fetched).toBe(total);
@@ -44,6 +46,23 @@ describe('FillSync', () => {
     const again = new FillSync({ ledger: env.ledger, venue: 'paper', clock: env.clock }, env.paper, { pageLimit: 3 });
     await again.sync('reconcile');
     expect(env.ledger.fills.count()).toBe(ledgerFills);
+  });
+
+  it('hands back each order its fills moved, as the last of them left it', async () => {
+    await fivePartialFills();
+    const [order] = env.ledger.orders.inStates(['partially_filled', 'filled']);
+    const fresh = tempLedgers(env.clock.now());
+    try {
+      const ledger = fresh.open();
+      ledger.orders.insertPending({ clientOrderId: order!.clientOrderId, intentKey: order!.intentKey, venue: 'paper', instrument: order!.instrument,
+        side: order!.side, orderType: order!.orderType, qty: order!.qty, strategy: order!.strategy, sent: { price: order!.sentPrice!, qty: order!.sentQty! } });
+      const report = await new FillSync({ ledger, venue: 'paper', clock: fresh.clock }, env.paper, { pageLimit: 2 }).sync('venue');
+      expect(report.applied).toBeGreaterThanOrEqual(5);
+      expect(report.orders.get(order!.clientOrderId)).toEqual(ledger.orders.require(order!.clientOrderId));
+      expect(report.orders.get(order!.clientOrderId)?.filledQty).toBeCloseTo(order!.filledQty, 8);
+    } finally {
+      fresh.cleanup();
+    }
     expect(env.ledger.position('BTC-USD').qty).toBeCloseTo((await env.paper.positions())[0]!.quantity, 8);
   });
 

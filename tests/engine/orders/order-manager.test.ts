@@ -84,6 +84,22 @@ describe('OrderManager.execute: the pipeline', () => {
     expect(env.ledger.orders.get(tiny.clientOrderId!)).toBeUndefined();
   });
 
+  it('keeps the equity the gate judged on (day-start baseline, session start) with the decision, sent or refused', async () => {
+    const env = await open();
+    const day = new Date(env.event.endTs).toISOString().slice(0, 10);
+    expect(env.ledger.equity.dayStart(day)).toBeUndefined();
+    const refused = await env.manager.execute(exitSignal(env.event, 'x', 0.01, { side: 'buy' }), callerFacts(env.event));
+    expect(refused.status).toBe('refused');
+    const seen = env.ledger.decisions.get(refused.decisionId!)!.facts;
+    expect(env.ledger.equity.dayStart(day)?.equityMicros).toBe(Math.round((seen['account.day_start_equity_usd'] as number) * 1e6));
+    expect(env.ledger.runs.require('run-1').startEquityMicros).toBe(Math.round((seen['account.equity_usd'] as number) * 1e6));
+
+    const sent = await env.manager.execute(entrySignal(env.event, 'in'), callerFacts(env.event));
+    expect(sent.status).toBe('sent');
+    expect(env.ledger.decisions.get(sent.decisionId!)!.facts['account.day_start_equity_usd']).toBe(seen['account.day_start_equity_usd']);
+    expect(env.ledger.equity.between(0, Number.MAX_SAFE_INTEGER).map((s) => s.kind)).toEqual(['day_start', 'session_start']);
+  });
+
   it('refuses an exit that would open a position (exit-must-not-add) and records why', async () => {
     const env = await open();
     const r = await env.manager.execute(exitSignal(env.event, 'x', 0.01, { side: 'buy', limitPrice: away(env.event.quote.askClose, 20) }), callerFacts(env.event));
