@@ -22,6 +22,17 @@ export interface RulesReloadUnchanged {
   readonly version: string;
 }
 
+/** Rules missing from a reload stay in force for the grace period (an editor's rename-away save, or a real deletion). */
+export interface RulesRemovalHeld {
+  /** Ids of the rules kept in force although the folder no longer holds them. */
+  readonly held: readonly string[];
+  readonly graceMs: number;
+  /** The version the folder loaded as, without them. */
+  readonly loadedVersion: string;
+  /** The version in force: the loaded rules plus the held ones. */
+  readonly version: string;
+}
+
 /**
  * Every event name and its payload. To add an event, add one line here: `emit` and `on` check
  * names and payloads against this map, so a typo or a wrong payload fails the type check.
@@ -30,6 +41,7 @@ export interface TradegateEvents extends TradingEvents {
   'rules.reloaded': RulesReloaded;
   'rules.reload_failed': RulesReloadFailed;
   'rules.reload_unchanged': RulesReloadUnchanged;
+  'rules.removal_held': RulesRemovalHeld;
 }
 
 export type Listener<P> = (payload: P) => void | Promise<void>;

@@ -1,45 +1,44 @@
 // The composition root: builds every component of a session (config, rules, ledger, plugins, orders, runtime) and the only file that knows them all.
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { EventBus } from './bus.ts';
-import { type Clock, ManualClock, systemClock } from './clock.ts';
+import { ManualClock, systemClock } from './clock.ts';
 import { DEFAULT_CONFIG_PATH, type EngineConfig, loadConfig } from './config/load-config.ts';
-import { type ConfigSource, configConsistencyProblems, REPOSITORY_PLUGINS, strategyRefs, venueRef } from './config/plugin-refs.ts';
+import { type ConfigSource, configConsistencyProblems, strategyRefs, venueRef } from './config/plugin-refs.ts';
 import { formatProblem, TradegateError } from './errors.ts';
-import { ledgerFileFor } from './ledger/database.ts';
 import { type Ledger, openLedger } from './ledger/ledger.ts';
+import type { MarketEvent } from './market/bar.ts';
 import { parseSpeed, type ReplaySpeed, replay } from './market/replay.ts';
 import { realSleep } from './market/sleep.ts';
+import { alertConfigFromEnv, alertSecrets } from './observe/alerts.ts';
 import { createLogger, type LogDestination, type Logger } from './observe/logger.ts';
+import { barMsOf, startSessionServices } from './operator-services.ts';
+import { createPlugin } from './plugin-instances.ts';
 import { OrderManager } from './orders/order-manager.ts';
 import { type OrderGate, ruleSetGate } from './orders/order-ports.ts';
 import { transition } from './orders/order-state.ts';
-import { loadPlugin } from './plugins/load-plugins.ts';
-import type { PluginKind, Venue } from './plugins/plugin-api.ts';
-import type { PluginRef } from './plugins/plugin-ref.ts';
+import type { Venue } from './plugins/plugin-api.ts';
 import { startRuleSet } from './rules/hot-reload.ts';
 import { loadRuleSet } from './rules/load-rules.ts';
 import type { RuleSet } from './rules/rule-set.ts';
-import { ControlsService } from './runtime/controls.ts';
-import { controlsPort } from './runtime/controls-port.ts';
 import { acquireInstanceLock } from './runtime/instance-lock.ts';
+import { handOver } from './runtime/event-handover.ts';
 import { checkListed, refuseIfAhead, refuseLive } from './runtime/session-checks.ts';
 import { loadMarketSource, type MarketSource, splitAtResume } from './runtime/market-source.ts';
 import { MarketView } from './runtime/market-view.ts';
 import type { ProgressSink } from './runtime/progress.ts';
-import type { VenueCounts } from './runtime/format-summary.ts';
-import { readRunManifest, RUN_MANIFEST, writeRunManifest } from './runtime/run-files.ts';
-import { countRunFills, lastMarkMs, ledgerCounts, type RunKey } from './runtime/run-records.ts';
-import { computeRunSummary, type RunSummary } from './runtime/run-summary.ts';
-import { pluginRandom } from './runtime/seeds.ts';
+import { readRunManifest, writeRunManifest } from './runtime/run-files.ts';
+import { countRunFills, lastMarkMs, type RunKey } from './runtime/run-records.ts';
 import { Session, type StrategySlot } from './runtime/session.ts';
 import { finishRun, type RunResult } from './runtime/session-end.ts';
 import { planSession, type SessionPlan } from './runtime/session-plan.ts';
-import { TradingState } from './runtime/trading-state.ts';
+import { SessionRuntime } from './runtime/session-runtime.ts';
 import type { Mode } from './types.ts';
 
 export type { RunResult } from './runtime/session-end.ts';
+export { pluginStateRoot } from './plugin-instances.ts';
+export { type RunReport, reportRun } from './run-report.ts';
 
 export interface RunRequest {
   readonly cwd: string;
@@ -62,7 +61,13 @@ export interface RunRequest {
   /** Benchmarks only: wraps the gate (to time it, or to replay the decisions it made). */
   readonly wrapGate?: (gate: OrderGate) => OrderGate;
   readonly bus?: EventBus;
+  /** The HTTP server's port: a number (0 turns it off), or `config` for the config's http.port. Absent: no server. */
+  readonly httpPort?: number | 'config';
+  /** Where the API token and the alert webhook are read from (default process.env). */
+  readonly env?: Readonly<Record<string, string | undefined>>;
 }
+
+
 
 interface LoadedConfig {
   readonly config: EngineConfig;
@@ -100,16 +105,6 @@ async function openRules(config: EngineConfig, cwd: string, mode: Mode, logger: 
   return { current: () => loaded.ruleSet, close: async () => {} };
 }
 
-/** Each plugin gets its own seeded stream and a state folder per mode, so a dry run never shares the paper venue's book. */
-export function pluginStateRoot(dataDir: string, mode: Mode): string {
-  return join(dataDir, 'plugins', mode);
-}
-
-async function createPlugin<K extends PluginKind>(ref: PluginRef & { kind: K }, plan: Pick<SessionPlan, 'seed' | 'dataDir' | 'mode'>, clock: Clock, logger: Logger) {
-  const runtime = { logger, now: () => clock.now(), random: pluginRandom(plan.seed, ref.kind, ref.name), stateRoot: pluginStateRoot(plan.dataDir, plan.mode) };
-  return (await loadPlugin(ref, REPOSITORY_PLUGINS, runtime)).create();
-}
-
 /**
  * Runs one session: start or resume the run, reconcile with the venue, trade every event, wind down
  * (cancel, bounded wait), then write summary.json, metrics.csv and audit.jsonl from the ledger.
@@ -125,13 +120,18 @@ export async function runSession(req: RunRequest): Promise<RunResult> {
     ...(req.selfContained ? { selfContained: true } : {}), ...(req.durationS !== undefined ? { durationS: req.durationS } : {}),
   });
   if (plan.mode === 'live') refuseLive(config);
-  const bus = req.bus ?? new EventBus();
-  const logger = createLogger({ level: req.logLevel, destination: req.logDestination, base: { run_id: plan.manifest.run_id, mode: plan.mode } });
+  const env = req.env ?? process.env;
+  // A backtest replays history: it pages nobody. A bad webhook setting refuses the start, before any book opens.
+  const alerts = plan.mode === 'backtest' ? null : alertConfigFromEnv(env, `tradegate ${plan.mode}`);
+  const logger = createLogger({ level: req.logLevel, destination: req.logDestination, env, secrets: alertSecrets(alerts), base: { run_id: plan.manifest.run_id, mode: plan.mode } });
+  const bus = req.bus ?? new EventBus({
+    onListenerError: (error, event) => logger.error({ event: 'bus.listener_failed', name: event, message: error instanceof Error ? error.message : String(error) }, `a listener for ${event} failed`),
+  });
   const source = loadMarketSource(plan.dataPath, config.market_data.instrument, config.market_data.synth_spread_bps);
-  const lock = acquireInstanceLock(plan.dataDir, plan.mode);
+  const lock = acquireInstanceLock(plan.dataDir, plan.mode, { command: `engine run --mode ${plan.mode} --data-dir ${plan.dataDir}, run ${plan.manifest.run_id}` });
   const closers: (() => Promise<void> | void)[] = [() => lock.release()];
   try {
-    return await compose({ req, config, configPath, configSource, plan, source, logger, bus, closers });
+    return await compose({ req, config, configPath, configSource, plan, source, logger, bus, closers, env, alerts });
   } finally {
     for (const close of closers.reverse()) await close();
   }
@@ -147,6 +147,8 @@ interface Parts {
   readonly logger: Logger;
   readonly bus: EventBus;
   readonly closers: (() => Promise<void> | void)[];
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly alerts: ReturnType<typeof alertConfigFromEnv>;
 }
 
 async function compose(p: Parts): Promise<RunResult> {
@@ -194,93 +196,78 @@ async function trade(t: Trading): Promise<RunResult> {
   const { req, config, plan, logger, bus, clock, rules, ledger, key, venue, strategies } = t;
   const baseGate = ruleSetGate(() => rules.current(), { clock, evaluator: config.evaluator });
   const gate = req.wrapGate ? req.wrapGate(baseGate) : baseGate;
-  const manager = new OrderManager({ ledger, venue, gate, clock, sleep: realSleep });
-  const startup = await manager.start();
-  logger.info({
-    event: t.resumed ? 'session.resumed' : 'session.started', run_dir: plan.runDir, data_dir: plan.dataDir, market_data: plan.dataPath,
-    rule_set: rules.current().version, resumed_after: t.doneThrough, seed: plan.seed,
-    reconcile: { changes: startup.changes.length, fills: startup.fills.applied, mismatches: startup.mismatches, breaker_tripped: startup.breakerTripped },
-  }, t.resumed ? 'session resumed' : 'session started');
-  const controls = new ControlsService({
-    repository: ledger.controls, transaction: (fn) => ledger.transaction(fn), clock, logger, bus,
-    defaults: { killLevel: 'none', tradingMode: plan.mode, maxPositionUsd: null, maxSessionLossUsd: null, allowedInstruments: config.scope.instruments, allowedStrategies: config.scope.strategies },
-  });
-  const state = new TradingState(controlsPort(controls, logger), clock, (id) => rules.current().byId.get(id)?.cooldownMs);
   const historyBars = Math.max(1, ...strategies.map((s) => s.strategy.warmupBars + 1));
   const market = new MarketView({ clock, staleAfterMs: config.market_data.stale_after_ms, volatileReturnBps: config.market_data.volatile_return_bps, historyBars });
-  const instruments = new Set(t.source.events.map((e) => e.instrument)).size;
-  const split = splitAtResume(t.source.events, t.doneThrough, 2 * historyBars * instruments);
+  const instruments = [...new Set(t.source.events.map((e) => e.instrument))];
+  const runtime = new SessionRuntime({
+    mode: plan.mode, runId: key.runId, dataDir: plan.dataDir, config, clock, wallClock: systemClock, ledger, venue, market, instruments, bus, logger,
+    ruleSetVersion: () => rules.current().version, cooldownOf: (id) => rules.current().byId.get(id)?.cooldownMs, signal: req.signal,
+  });
+  t.closers.push(() => runtime.dispose());
+  const speed = req.speed ?? parseSpeed(String(config.session.speed));
+  // Listening first: a port in use refuses the start before any order moves, and startup reconciliation is announced.
+  const services = await startSessionServices({
+    mode: plan.mode, config, httpPort: req.httpPort, speed, barMs: barMsOf(t.source), ledger, runtime, mark: market.mark,
+    bus, logger, clock, wallClock: systemClock, env: t.env, alerts: t.alerts,
+  });
+  t.closers.push(() => services.close());
+  const manager = new OrderManager({ ledger, venue, gate, clock, sleep: realSleep });
+  const startup = await manager.start();
+  runtime.tail.poll();
+  logger.info({
+    event: t.resumed ? 'session.resumed' : 'session.started', run_dir: plan.runDir, data_dir: plan.dataDir, market_data: plan.dataPath,
+    rule_set: rules.current().version, resumed_after: t.doneThrough, seed: plan.seed, http: services.url,
+    reconcile: { changes: startup.changes.length, fills: startup.fills.applied, mismatches: startup.mismatches, breaker_tripped: startup.breakerTripped },
+  }, t.resumed ? 'session resumed' : 'session started');
+  const split = splitAtResume(t.source.events, t.doneThrough, 2 * historyBars * instruments.length);
   for (const e of split.history) market.observe(e);
   const startedAt = ledger.runs.require(key.runId).startedAtMs;
   const stopAfterMs = plan.durationS === null ? undefined : startedAt + plan.durationS * 1000;
   const session = new Session({
-    mode: plan.mode, clock, ledger, venue, manager, gate, state, market, strategies, logger, bus,
+    mode: plan.mode, clock, ledger, venue, manager, gate, state: runtime.state, market, strategies, logger, bus,
     exits: { offsetBps: config.session.exit_offset_bps, ttlMs: config.session.exit_ttl_s * 1000 },
     ...(stopAfterMs !== undefined ? { stopAfterMs } : {}),
     windDown: { wallClock: systemClock, sleep: realSleep },
+    afterStep: () => runtime.afterStep(),
+    onAccepted: (signal, result) => runtime.assertions.accepted(signal, result),
   });
+  runtime.attach(session);
+  const pending = stopAfterMs === undefined ? split.pending : split.pending.filter((e) => e.endTs <= stopAfterMs);
+  return drive(t, { runtime, session, manager, market, events: split.pending, counted: pending.length, speed });
+}
+
+interface Driven {
+  readonly runtime: SessionRuntime;
+  readonly session: Session;
+  readonly manager: OrderManager;
+  readonly market: MarketView;
+  readonly events: readonly MarketEvent[];
+  readonly counted: number;
+  readonly speed: ReplaySpeed;
+}
+
+/** Runs the loop over the pending events with the runtime started, then closes the runtime and finishes the run. */
+async function drive(t: Trading, d: Driven): Promise<RunResult> {
+  const { req, config, plan, logger, ledger, key, venue } = t;
+  const { runtime, session } = d;
   const progress = typeof req.progress === 'function' ? req.progress(config.session.progress_every_ms) : req.progress;
-  progress?.start(stopAfterMs === undefined ? split.pending.length : split.pending.filter((e) => e.endTs <= stopAfterMs).length);
-  const speed = req.speed ?? parseSpeed(String(config.session.speed));
-  const events = afterEach(replay(split.pending, { speed, clock: systemClock, sleep: realSleep, signal: req.signal }), () => {
+  progress?.start(d.counted);
+  const paced = replay(d.events, { speed: d.speed, clock: systemClock, sleep: realSleep, signal: runtime.signal });
+  const events = handOver(paced, (e) => runtime.observed(e.instrument), () => {
     progress?.update(() => ({ ...session.progress(), trades: countRunFills(key) }));
   });
-  const reason = await session.run(events, req.signal);
-  progress?.stop();
+  runtime.start();
+  let raw: Awaited<ReturnType<Session['run']>>;
+  try {
+    raw = await session.run(events, runtime.signal);
+    progress?.stop();
+  } finally {
+    await runtime.close();
+  }
+  const reason = runtime.reasonOf(raw);
   const done = session.progress();
   return finishRun({
     key, ledger, plan, logger, reason, ended: reason !== 'signal' && reason !== 'failed', candidates: done.candidates, events: done.events,
-    windDown: { orders: ledger.orders, venue, manager, wallClock: systemClock, sleep: realSleep }, mark: market.mark,
+    windDown: { orders: ledger.orders, venue, manager: d.manager, wallClock: systemClock, sleep: realSleep }, mark: d.market.mark,
   });
-}
-
-/** Calls `after` once each item has been handled (when the consumer asks for the next one, or stops). */
-async function* afterEach<T>(source: AsyncIterable<T>, after: () => void): AsyncGenerator<T> {
-  for await (const item of source) {
-    try {
-      yield item;
-    } finally {
-      after();
-    }
-  }
-}
-
-export interface RunReport {
-  readonly summary: RunSummary;
-  readonly counts: VenueCounts & { readonly ledger_orders_not_sent: number };
-}
-
-/**
- * The summary of a run recomputed from its ledger, with the venue's own counts beside the ledger's.
- * Reads only: the venue is opened for its counts and never closed, since closing a simulated venue
- * writes its book back, which would race a session still running on it.
- */
-export async function reportRun(cwd: string, runDir: string): Promise<RunReport> {
-  const dir = resolve(cwd, runDir);
-  const manifest = readRunManifest(dir);
-  if (!manifest) throw new TradegateError('SESSION_RUN_DIR_INVALID', `${dir} holds no run: no ${RUN_MANIFEST}`, { runDir: dir });
-  const file = ledgerFileFor(manifest.data_dir, manifest.mode);
-  if (!existsSync(file)) throw new TradegateError('SESSION_RUN_DIR_INVALID', `the run's ledger ${file} does not exist`, { runDir: dir, file });
-  const ledger = openLedger({ dataDir: manifest.data_dir, mode: manifest.mode, clock: systemClock });
-  try {
-    const key: RunKey = { db: ledger.db, mode: manifest.mode, runId: manifest.run_id };
-    const run = ledger.runs.get(key.runId);
-    if (!run) throw new TradegateError('SESSION_RUN_DIR_INVALID', `the ledger ${file} holds no run ${key.runId}`, { runDir: dir });
-    const summary = computeRunSummary(key, run);
-    const silent = createLogger({ level: 'silent' });
-    const ref = { kind: 'venue' as const, name: manifest.venue.name, config: manifest.venue.config, ...(manifest.venue.package ? { package: manifest.venue.package } : {}) };
-    const venue = await createPlugin(ref, { seed: manifest.seed, dataDir: manifest.data_dir, mode: manifest.mode }, systemClock, silent);
-    const stats = venue.stats ? await venue.stats() : null;
-    return {
-      summary,
-      counts: {
-        venue_orders_received: stats?.ordersReceived ?? null,
-        venue_distinct_client_order_ids: stats?.distinctClientOrderIds ?? null,
-        venue_fills: stats?.fills ?? null,
-        ...ledgerCounts(ledger.db, manifest.mode),
-      },
-    };
-  } finally {
-    ledger.close();
-  }
 }

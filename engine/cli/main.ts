@@ -3,6 +3,7 @@ import { Command } from 'commander';
 import { backtestCommand } from './backtest.ts';
 import { breakerCommand } from './breaker.ts';
 import type { CommandModule } from './command.ts';
+import { drillCommand } from './drill.ts';
 import { explainCommand } from './explain.ts';
 import { factsCommand } from './facts.ts';
 import { killCommand } from './kill.ts';
@@ -13,7 +14,7 @@ import { statusCommand } from './status.ts';
 import { testCommand } from './test.ts';
 import { validateCommand } from './validate.ts';
 
-const COMMANDS: readonly CommandModule[] = [backtestCommand, breakerCommand, explainCommand, factsCommand, killCommand, reportCommand, runCommand, startCommand, statusCommand, testCommand, validateCommand];
+const COMMANDS: readonly CommandModule[] = [backtestCommand, breakerCommand, drillCommand, explainCommand, factsCommand, killCommand, reportCommand, runCommand, startCommand, statusCommand, testCommand, validateCommand];
 
 export function buildProgram(): Command {
   const program = new Command('engine')

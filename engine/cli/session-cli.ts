@@ -6,6 +6,7 @@ import { TradegateError } from '../errors.ts';
 import { type RunRequest, type RunResult, runSession } from '../main.ts';
 import { parseSpeed, type ReplaySpeed } from '../market/replay.ts';
 import { formatSummary } from '../runtime/format-summary.ts';
+import { EMERGENCY_EXIT_CODE } from '../runtime/kill-switch.ts';
 import { barProgress, lineProgress, type ProgressSink } from '../runtime/progress.ts';
 import { MODES, type Mode } from '../types.ts';
 import { EXIT } from './command.ts';
@@ -20,6 +21,7 @@ export interface SessionFlags {
   readonly dataDir?: string;
   readonly seed?: number;
   readonly output?: 'auto' | 'text' | 'json';
+  readonly httpPort?: number;
 }
 
 export interface SessionIo {
@@ -40,6 +42,12 @@ function seedOf(text: string): number {
   return n;
 }
 
+function portOf(text: string): number {
+  const n = Number(text);
+  if (!/^\d+$/.test(text.trim()) || n > 65535) throw new InvalidArgumentError(`'${text}' is not a TCP port (a whole number from 0 to 65535; 0 runs without the server)`);
+  return n;
+}
+
 function speedOf(text: string): ReplaySpeed {
   try {
     return parseSpeed(text);
@@ -49,7 +57,7 @@ function speedOf(text: string): ReplaySpeed {
 }
 
 /** The flags every session command takes; `withMode` and `withSpeed` are off for `engine backtest` (fixed to backtest, max). */
-export function sessionOptions(command: Command, o: { withMode: boolean; withSpeed: boolean }): Command {
+export function sessionOptions(command: Command, o: { withMode: boolean; withSpeed: boolean; httpDefault: string }): Command {
   if (o.withMode) command.addOption(new Option('--mode <mode>', 'where fills come from (default: mode of the config)').choices([...MODES]));
   command
     .option('--config <file>', 'engine config file (default: config/engine.yaml)')
@@ -60,6 +68,7 @@ export function sessionOptions(command: Command, o: { withMode: boolean; withSpe
     .option('--run-dir <dir>', 'run directory; one that holds a run resumes it (default: <session.run_dir>/<run id>)')
     .option('--data-dir <dir>', 'ledger and plugin state (default: data_dir of the config; a backtest keeps them in its run directory)')
     .option('--seed <n>', 'seed of every random source (default: session.seed)', seedOf)
+    .option('--http-port <port>', `port of the HTTP server on http.host (health, metrics, API, controls); 0 runs without it (default: ${o.httpDefault})`, portOf)
     .addOption(new Option('--output <kind>', 'auto: progress and a readable summary on a terminal, JSON logs otherwise').choices(['auto', 'text', 'json']).default('auto'));
 }
 
@@ -80,8 +89,10 @@ function onSignals(controller: AbortController, io: SessionIo): () => void {
   };
 }
 
+/** 0 done, 1 failed, 99 an emergency stop (the systemd unit does not restart on it: RestartPreventExitStatus=99). */
 export function exitCodeOf(result: RunResult): number {
-  return result.reason === 'failed' || result.reason === 'emergency' ? EXIT.problems : EXIT.ok;
+  if (result.reason === 'emergency') return EMERGENCY_EXIT_CODE;
+  return result.reason === 'failed' ? EXIT.problems : EXIT.ok;
 }
 
 /**
@@ -101,7 +112,10 @@ export async function executeSession(flags: SessionFlags, io: SessionIo, extra: 
       ...(flags.mode ? { mode: flags.mode } : {}), ...(flags.config ? { config: flags.config } : {}), ...(flags.data ? { data: flags.data } : {}),
       ...(flags.duration !== undefined ? { durationS: flags.duration } : {}), ...(flags.speed !== undefined ? { speed: flags.speed } : {}),
       ...(flags.runDir ? { runDir: flags.runDir } : {}), ...(flags.dataDir ? { dataDir: flags.dataDir } : {}), ...(flags.seed !== undefined ? { seed: flags.seed } : {}),
+      // No server unless the command asks for one (engine run: the config's port), so npm start never collides with a running engine.
+      httpPort: 0,
       ...extra,
+      ...(flags.httpPort !== undefined ? { httpPort: flags.httpPort } : {}),
     });
     if (text) {
       const note = result.reason === 'already_complete' ? 'this run had already ended; its files were written again from the ledger\n' : `stopped: ${result.reason.replace(/_/g, ' ')}\n`;

@@ -23,6 +23,8 @@ export interface EngineConfig {
   readonly evaluator: EvaluatorName;
   readonly reload: {
     readonly debounce_ms: number;
+    /** How long a vanished rule stays in force before its removal takes effect; absent: 1000 (engine/rules/hot-reload.ts). */
+    readonly removal_grace_ms?: number;
   };
   readonly data_dir: string;
   readonly account: {
@@ -51,6 +53,12 @@ export interface EngineConfig {
     readonly progress_every_ms: number;
     readonly exit_offset_bps: number;
     readonly exit_ttl_s: number;
+  };
+  /** The operator's HTTP server of `engine run` (health, metrics, API, controls); absent: 127.0.0.1:8787. */
+  readonly http?: {
+    readonly host: string;
+    /** 0 runs without the server. */
+    readonly port: number;
   };
 }
 

@@ -1,4 +1,4 @@
-// Which bus events page the operator: breaker trip, assertion failure, deep drawdown, unknown order, refused rule reload, corrupt controls.
+// Which bus events page the operator: breaker trip, assertion failure, deep drawdown, unknown order, refused rule reload, corrupt controls, kill level.
 import type { EventBus } from '../bus.ts';
 import { formatProblem } from '../errors.ts';
 import type { Alert } from './alerts.ts';
@@ -57,6 +57,11 @@ export function wireAlerts(bus: EventBus, sink: AlertSink, options: AlertWiringO
         title: `rule reload refused; version ${keptVersion} stays in force`,
         text: [...listed, ...more].join('\n'),
       });
+    }),
+    bus.on('kill.level_changed', ({ from, to, source, actor, reason }) => {
+      // Closing everything (or stopping) pages at once; a pause is worth a look; a resume is news.
+      const severity = to === 'flatten' || to === 'emergency' ? 'critical' : to === 'pause' ? 'warning' : 'info';
+      sink.notify({ key: `kill.level_changed:${to}`, severity, title: `kill switch ${from} -> ${to}`, text: `${reason} (${source}: ${actor})` });
     }),
     bus.on('controls.invalid', ({ problems, killLevel }) => {
       sink.notify({ key: 'controls.invalid', severity: 'critical', title: `stored runtime controls are invalid; running at kill level ${killLevel}`, text: problems.join('\n') });

@@ -1,13 +1,13 @@
-// Hot reload of the rules folder: watch, debounce, load aside, swap atomically; an invalid edit keeps the last good set.
-import { basename } from 'node:path';
+// Hot reload of the rules folder: watch, debounce, load aside, swap atomically; an invalid edit keeps the last good set, a vanished rule is held for a grace period.
+import { basename, join } from 'node:path';
 import { type FSWatcher, watch } from 'chokidar';
 import type { EventBus } from '../bus.ts';
 import { ROOT_POINTER } from '../config/json-pointer.ts';
 import { type Clock, systemClock } from '../clock.ts';
 import { type Problem, TradegateError, formatProblem } from '../errors.ts';
-import { isRuleFileName, loadRuleSet } from './load-rules.ts';
+import { caughtMidSave, isRuleFileName, loadRuleSet } from './load-rules.ts';
 import { diffRuleSets } from './rule-diff.ts';
-import type { RuleSet } from './rule-set.ts';
+import { createRuleSet, type RuleSet } from './rule-set.ts';
 
 /** Where the gate reads the rule set in force: one complete, immutable set per call. */
 export interface RuleSetHolder {
@@ -31,6 +31,11 @@ export interface HotReloadOptions {
   readonly debounceMs?: number;
   /** A folder that never stops changing is still reloaded this long after its first change (default: the larger of 500 ms and the debounce). */
   readonly maxWaitMs?: number;
+  /**
+   * How long rules that vanish from the folder stay in force (config `reload.removal_grace_ms`); 0 removes them
+   * at once. Additions and changes are never held.
+   */
+  readonly removalGraceMs?: number;
   /** The loader; tests wrap the real one to watch how it is called. */
   readonly load?: RuleSetLoader;
 }
@@ -42,6 +47,8 @@ export interface ReloadStatus {
   readonly pending: boolean;
   /** A change is waiting out the debounce. */
   readonly scheduled: boolean;
+  /** Ids of rules missing from the folder that stay in force until their removal grace ends. */
+  readonly held: readonly string[];
 }
 
 export interface LiveRuleSet extends RuleSetHolder {
@@ -59,6 +66,20 @@ export interface LiveRuleSet extends RuleSetHolder {
  */
 export const DEFAULT_DEBOUNCE_MS = 25;
 export const DEFAULT_MAX_WAIT_MS = 500;
+/**
+ * Loads in a row that may have read a save half-done (a file changed during its read, or a watcher event for a
+ * rule file arrived while the load ran) are deferred quietly this many times, each retried after the debounce;
+ * the next one is reported as `rules.reload_failed`, so a file written without end still surfaces. None is
+ * ever swapped in.
+ */
+export const QUICK_RETRIES = 8;
+/**
+ * A save that renames the file away, then writes it anew (vim, some IDEs) leaves the folder without it
+ * for a moment; a save stalled for longer than the debounce (a slow disk, a network share, an editor
+ * waiting on a plugin) would load the folder without that file and silently drop its rules. Losing a
+ * rule is the one edit that can only loosen the gate, so a removal waits this long to prove it is meant.
+ */
+export const DEFAULT_REMOVAL_GRACE_MS = 1_000;
 
 /**
  * Loads the rules in `dir` and keeps them current as the folder changes. Refuses to start
@@ -83,6 +104,14 @@ class Reloader implements LiveRuleSet {
   #pending = false;
   #loads = 0;
   #closed = false;
+  /** Watcher events for rule files so far, and the last file named: a load that sees this move may hold half a save. */
+  #changes = 0;
+  #lastChanged: string | undefined;
+  /** Loads in a row that were deferred because a save overlapped them. */
+  #unsettled = 0;
+  /** Rules missing from the folder but still in force, by id, with when they were first missed (performance.now()). */
+  readonly #missingSince = new Map<string, number>();
+  #graceTimer: NodeJS.Timeout | undefined;
 
   constructor(dir: string, options: HotReloadOptions) {
     this.dir = dir;
@@ -97,7 +126,7 @@ class Reloader implements LiveRuleSet {
   }
 
   status(): ReloadStatus {
-    return { loads: this.#loads, loading: this.#loop !== undefined, pending: this.#pending, scheduled: this.#timer !== undefined };
+    return { loads: this.#loads, loading: this.#loop !== undefined, pending: this.#pending, scheduled: this.#timer !== undefined, held: [...this.#missingSince.keys()] };
   }
 
   /** Watches before the first load, so an edit made while it runs is picked up by a second load. */
@@ -117,6 +146,8 @@ class Reloader implements LiveRuleSet {
     this.#closed = true;
     clearTimeout(this.#timer);
     this.#timer = undefined;
+    clearTimeout(this.#graceTimer);
+    this.#graceTimer = undefined;
     await this.#watcher?.close();
     await this.#loop;
   }
@@ -126,16 +157,16 @@ class Reloader implements LiveRuleSet {
     // Exactly the files the loader reads: a test case, a hidden file or an editor's swap, backup or
     // temp file (`x.yaml.swp`, `x.yaml~`, `.#x.yaml`, vim's `4913`, `x.yaml.tmp`) cannot change the set.
     const onChange = (path: string) => {
-      if (isRuleFileName(basename(path))) this.#schedule();
+      if (isRuleFileName(basename(path))) this.#changed(path);
     };
     watcher.on('add', onChange).on('change', onChange).on('unlink', onChange);
     // chokidar drops a file's `change` that follows another within 50 ms (a throttle, not a debounce),
     // which would leave the second of two quick saves unread; raw events from the folder are never
     // dropped. A raw event without a file name could be any file: reload to be safe.
     watcher.on('raw', (_type, path) => {
-      if (typeof path !== 'string' || path === '' || isRuleFileName(basename(path))) this.#schedule();
+      if (typeof path !== 'string' || path === '' || isRuleFileName(basename(path))) this.#changed(typeof path === 'string' && path !== '' ? join(this.dir, basename(path)) : this.dir);
     });
-    watcher.on('unlinkDir', () => this.#schedule());
+    watcher.on('unlinkDir', () => this.#changed(this.dir));
     watcher.on('error', (error) => {
       this.#options.logger.error({ event: 'rules.watch_error', dir: this.dir, error: String(error) }, 'watching the rules folder failed; edits may not be seen');
     });
@@ -156,6 +187,12 @@ class Reloader implements LiveRuleSet {
       { event: 'rules.loaded', dir: this.dir, version: result.ruleSet.version, rules: result.ruleSet.rules.length, warnings: result.problems.map(formatProblem) },
       `rule set ${result.ruleSet.version} loaded (${result.ruleSet.rules.length} rules)`,
     );
+  }
+
+  #changed(path: string): void {
+    this.#changes++;
+    this.#lastChanged = path;
+    this.#schedule();
   }
 
   /** Debounces changes, but never past maxWait after the first, so a busy folder still reloads. */
@@ -200,30 +237,93 @@ class Reloader implements LiveRuleSet {
 
   async #reloadOnce(): Promise<void> {
     const startedAt = this.#clock.now();
+    const changesBefore = this.#changes;
     let result: Awaited<ReturnType<RuleSetLoader>>;
     try {
-      result = await this.#load(this.dir);
+      // No retries inside the load: this reloader retries after its debounce, when the save is more likely done.
+      result = await this.#load(this.dir, { unstableRetries: 0 });
     } catch (error) {
       result = { ok: false, problems: [loaderCrash(this.dir, error)] };
     }
     this.#loads++;
     if (this.#closed) return;
     const previous = this.current();
+    const midSave = !result.ok && caughtMidSave(result.problems);
+    // The max-wait load of a busy folder lands here too: a save it overlapped is not swapped in either.
+    if (midSave || this.#changes !== changesBefore) return this.#defer(midSave ? result.problems : [], previous);
+    this.#unsettled = 0;
     if (!result.ok) return this.#refuse(result.problems, previous);
-    if (result.ruleSet.version === previous.version) {
+    const next = this.#holdRemovals(previous, result.ruleSet);
+    if (next.version === previous.version) {
       this.#options.logger.info({ event: 'rules.reload_unchanged', version: previous.version }, `rule set ${previous.version} unchanged`);
       this.#options.bus?.emit('rules.reload_unchanged', { version: previous.version });
       return;
     }
-    this.#current = result.ruleSet;
+    this.#current = next;
     const ms = this.#clock.now() - startedAt;
-    const diff = diffRuleSets(previous, result.ruleSet);
+    const diff = diffRuleSets(previous, next);
     const warnings = result.problems.map(formatProblem);
     this.#options.logger.info(
-      { event: 'rules.reloaded', version: result.ruleSet.version, previousVersion: previous.version, ms, diff, warnings },
-      `rule set ${previous.version} -> ${result.ruleSet.version} (${diff.added.length} added, ${diff.removed.length} removed, ${diff.changed.length} changed) in ${ms} ms`,
+      { event: 'rules.reloaded', version: next.version, previousVersion: previous.version, ms, diff, warnings },
+      `rule set ${previous.version} -> ${next.version} (${diff.added.length} added, ${diff.removed.length} removed, ${diff.changed.length} changed) in ${ms} ms`,
     );
-    this.#options.bus?.emit('rules.reloaded', { version: result.ruleSet.version, previousVersion: previous.version, diff, ms });
+    this.#options.bus?.emit('rules.reloaded', { version: next.version, previousVersion: previous.version, diff, ms });
+  }
+
+  /**
+   * The set to put in force for a loaded one: the loaded set itself, unless it lacks rules that are in
+   * force. Those stay (beside every addition and change, which apply at once) until they have been
+   * missing for the grace period; a load after it ends removes them only if they are still missing.
+   */
+  #holdRemovals(previous: RuleSet, loaded: RuleSet): RuleSet {
+    const grace = this.#options.removalGraceMs ?? DEFAULT_REMOVAL_GRACE_MS;
+    const now = performance.now();
+    const missing = previous.rules.filter((r) => !loaded.byId.has(r.id));
+    for (const id of this.#missingSince.keys()) if (!missing.some((r) => r.id === id)) this.#missingSince.delete(id);
+    for (const r of missing) if (!this.#missingSince.has(r.id)) this.#missingSince.set(r.id, now);
+    const held = missing.filter((r) => now - this.#missingSince.get(r.id)! < grace);
+    for (const r of missing) if (!held.includes(r)) this.#missingSince.delete(r.id);
+    clearTimeout(this.#graceTimer);
+    this.#graceTimer = undefined;
+    if (held.length === 0) return loaded;
+    const firstEnd = Math.min(...held.map((r) => this.#missingSince.get(r.id)! + grace));
+    // Look again once the first hold ends: the folder may have been restored, or the removal stands.
+    this.#graceTimer = setTimeout(() => {
+      this.#graceTimer = undefined;
+      if (this.#closed) return;
+      this.#pending = true;
+      if (!this.#loop) this.#track(this.#drain());
+    }, Math.max(0, firstEnd - now));
+    const kept = createRuleSet([...loaded.rules, ...held], [...new Set([...loaded.files, ...previous.files])]);
+    const ids = held.map((r) => r.id);
+    this.#options.logger.info(
+      { event: 'rules.removal_held', held: ids, graceMs: grace, loadedVersion: loaded.version, version: kept.version },
+      `${ids.length} rule${ids.length === 1 ? '' : 's'} missing from the folder (${ids.join(', ')}) stay in force for up to ${grace} ms; removed only if still missing then`,
+    );
+    this.#options.bus?.emit('rules.removal_held', { held: ids, graceMs: grace, loadedVersion: loaded.version, version: kept.version });
+    return kept;
+  }
+
+  /**
+   * A load a save overlapped says nothing about the rules, so it is neither swapped in nor refused: it is
+   * logged and made again after the debounce. Only a run longer than QUICK_RETRIES is reported, once.
+   */
+  #defer(problems: readonly Problem[], kept: RuleSet): void {
+    this.#unsettled++;
+    const reason = problems.length > 0 ? 'a rule file changed while it was read' : 'a rule file changed while the rules were loading';
+    const files = problems.length > 0 ? problems.map((p) => p.file) : [this.#lastChanged ?? this.dir];
+    this.#options.logger.info(
+      { event: 'rules.reload_deferred', dir: this.dir, reason, files, attempt: this.#unsettled, keptVersion: kept.version },
+      `${reason} (${files.join(', ')}); loading again once it is quiet, ${kept.version} stays in force`,
+    );
+    if (this.#unsettled === QUICK_RETRIES + 1) {
+      const reported = problems.length > 0 ? problems : files.map((file) => stillChanging(file, this.#unsettled));
+      this.#refuse(reported, kept);
+      // From here only a watcher event loads again: a file whose reads never settle is not retried in a loop.
+      return;
+    }
+    // A change seen by the watcher has already scheduled the next load; a torn read it missed has not.
+    if (this.#unsettled <= QUICK_RETRIES && !this.#pending && !this.#timer) this.#schedule();
   }
 
   #refuse(problems: readonly Problem[], kept: RuleSet): void {
@@ -233,6 +333,17 @@ class Reloader implements LiveRuleSet {
     );
     this.#options.bus?.emit('rules.reload_failed', { problems, keptVersion: kept.version });
   }
+}
+
+function stillChanging(file: string, loads: number): Problem {
+  return {
+    code: 'FILE_CHANGED_WHILE_READ',
+    file,
+    line: 1,
+    col: 1,
+    pointer: ROOT_POINTER,
+    message: `the rule files changed during each of the last ${loads} loads; the edit is not applied until they stay still for one load`,
+  };
 }
 
 /** The loader promises problems, not exceptions; if it throws anyway the edit is still refused, with a located problem. */

@@ -1,7 +1,7 @@
 // Remembers each rule file's parse and schema check by path and content hash, so a reload re-parses only the files whose text changed.
 import { createHash } from 'node:crypto';
 import { checkParsed, type OperatorFile } from '../config/operator-file.ts';
-import { readTextFile } from '../config/read-text-file.ts';
+import { nodeFileIo, readTextFile, type TextFileIo } from '../config/read-text-file.ts';
 import { parseYaml } from '../config/source-map.ts';
 
 export interface ParseCacheStats {
@@ -36,9 +36,12 @@ export class ParseCache {
     this.#schemaFile = schemaFile;
   }
 
-  /** Reads `path` and returns its parse and schema check; as parseOperatorFile, never throws for the file's content. */
-  async read<T = unknown>(path: string): Promise<OperatorFile<T>> {
-    const read = await readTextFile(path);
+  /**
+   * Reads `path` and returns its parse and schema check; as parseOperatorFile, never throws for the file's content.
+   * A read a save overlapped (FILE_CHANGED_WHILE_READ) is neither parsed nor cached: its text may be half a file.
+   */
+  async read<T = unknown>(path: string, io: TextFileIo = nodeFileIo): Promise<OperatorFile<T>> {
+    const read = await readTextFile(path, undefined, io);
     if (!read.ok) {
       this.#entries.delete(path);
       return checkParsed<T>({ ok: false, problems: [read.problem] }, path, this.#schemaFile);

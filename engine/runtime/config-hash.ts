@@ -17,6 +17,7 @@ export const CONFIG_HASH_EXCLUDED: readonly string[] = [
   'session.speed',
   'session.seed',
   'session.progress_every_ms',
+  'http',
 ];
 
 function canonical(value: unknown, path: string): unknown {

@@ -45,8 +45,15 @@ function maxDrawdownPct(marks: readonly RunMark[], startMicros: number | null): 
   return r6(worst * 100);
 }
 
-/** Adverse distance of each fill from the touch its order's allowed decision saw (buys vs the ask, sells vs the bid). */
-function slippageBps(fills: readonly RunFill[], decisions: readonly RunDecision[]): number | null {
+/** How far one fill landed past the touch its order's allowed decision saw, in bps (negative = better than the touch). */
+export interface FillSlippage {
+  readonly fillId: number;
+  readonly bps: number;
+  readonly qtyE8: number;
+}
+
+/** Adverse distance of each fill from the touch its order's allowed decision saw (buys vs the ask, sells vs the bid); fills without one are left out. */
+export function fillSlippages(fills: readonly RunFill[], decisions: readonly RunDecision[]): FillSlippage[] {
   const touch = new Map<string, { bid: number; ask: number }>();
   for (const d of decisions) {
     if (d.clientOrderId === null || isRejection(d) || (d.appliesTo !== 'entry' && d.appliesTo !== 'exit')) continue;
@@ -55,17 +62,25 @@ function slippageBps(fills: readonly RunFill[], decisions: readonly RunDecision[
     const ask = facts['market.ask'];
     if (typeof bid === 'number' && typeof ask === 'number') touch.set(d.clientOrderId, { bid, ask });
   }
-  let weighted = 0;
-  let qty = 0;
+  const out: FillSlippage[] = [];
   for (const f of fills) {
     const t = touch.get(f.clientOrderId);
     if (!t) continue;
     const buy = directionOfSide(f.side) === 'buy';
     const ref = buy ? t.ask : t.bid;
     if (!(ref > 0)) continue;
-    const bps = ((buy ? f.price - ref : ref - f.price) / ref) * 10_000;
-    weighted += bps * f.qtyE8;
-    qty += f.qtyE8;
+    out.push({ fillId: f.id, bps: ((buy ? f.price - ref : ref - f.price) / ref) * 10_000, qtyE8: f.qtyE8 });
+  }
+  return out;
+}
+
+/** Quantity-weighted average of the fills' slippage; null without fills. */
+export function averageSlippageBps(slippages: readonly FillSlippage[]): number | null {
+  let weighted = 0;
+  let qty = 0;
+  for (const s of slippages) {
+    weighted += s.bps * s.qtyE8;
+    qty += s.qtyE8;
   }
   return qty === 0 ? null : r6(weighted / qty);
 }
@@ -100,7 +115,7 @@ export function computeRunSummary(key: RunKey, run: RunRecord): RunSummary {
     realized_pnl_usd: microsToUsd(sum((f) => f.realizedMicros)),
     fees_paid_usd: microsToUsd(sum((f) => f.feeMicros)),
     max_drawdown_pct: maxDrawdownPct(marks, run.startEquityMicros),
-    slippage_avg_bps: slippageBps(fills, decisions),
+    slippage_avg_bps: averageSlippageBps(fillSlippages(fills, decisions)),
     rejections_by_rule: rejectionsByRule(decisions),
     start_equity_usd: run.startEquityMicros === null ? null : microsToUsd(run.startEquityMicros),
     final_equity_usd: last ? microsToUsd(last.equityMicros) : null,

@@ -24,6 +24,8 @@ export interface OrderDeps {
   readonly logger: Logger;
   readonly bus?: EventBus;
   readonly counters: OrderCounters;
+  /** Told of every signal the gate let through (an order exists for it), for the signal-to-order assertion. */
+  readonly onAccepted?: (signal: Signal, result: ExecuteResult) => void;
 }
 
 const LIVE_RESULTS: ReadonlySet<ExecuteResult['status']> = new Set(['sent', 'unknown']);
@@ -59,15 +61,11 @@ function report(d: OrderDeps, signal: Signal, strategy: string, r: ExecuteResult
     return;
   }
   d.counters.sent += 1;
+  // order.updated and fill.applied come from the ledger's own trail (engine/runtime/ledger-tail.ts), once per change.
   d.logger.info({ event: r.status === 'dry_run' ? 'order.dry_run' : `order.${r.status}`, ...base, quantity: r.request?.quantity ?? signal.quantity, limit_price: r.request?.limitPrice ?? null, state: r.order?.state ?? null }, `${signal.intent} ${r.clientOrderId ?? signal.signalId} ${r.status}`);
-  if (r.order) {
-    const o = r.order;
-    d.bus?.emit('order.updated', {
-      clientOrderId: o.clientOrderId, venue: o.venue, instrument: o.instrument, strategy: o.strategy, side: o.side, mode: o.mode,
-      fromState: null, state: o.state, qty: o.qty, filledQty: o.filledQty, reason: null,
-    });
-  }
 }
+
+const NOT_ACCEPTED: ReadonlySet<ExecuteResult['status']> = new Set(['refused', 'invalid']);
 
 async function execute(d: OrderDeps, strategy: string, signal: Signal, cycleId: number): Promise<ExecuteResult | null> {
   const context = executeContext(d, strategy, signal.instrument, cycleId);
@@ -79,6 +77,7 @@ async function execute(d: OrderDeps, strategy: string, signal: Signal, cycleId: 
   d.bus?.emit('signal.emitted', { strategy, signalId: signal.signalId, instrument: signal.instrument, side: signal.side, quantity: signal.quantity, intent: signal.intent, reason: signal.reason });
   const result = await d.manager.execute(signal, context);
   report(d, signal, strategy, result);
+  if (!NOT_ACCEPTED.has(result.status)) d.onAccepted?.(signal, result);
   return result;
 }
 

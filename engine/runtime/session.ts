@@ -13,9 +13,11 @@ import type { Mode } from '../types.ts';
 import { type ExitSettings, exitSignal } from './exit-orders.ts';
 import type { MarketView } from './market-view.ts';
 import { LIVE_ORDER_STATES, PositionTracker } from './position-tracker.ts';
+import { type FlattenLevel, type FlattenReport, flattenPositions } from './session-flatten.ts';
 import { type OrderCounters, type OrderDeps, sendEntry, sendExit } from './session-orders.ts';
 import { evaluateTick, type TickDeps, type TickResult } from './session-ticks.ts';
-import { cancelOpenOrders, type WindDownDeps } from './shutdown.ts';
+import { type CancelReport, cancelOpenOrders, type WindDownDeps } from './shutdown.ts';
+import { StepLock } from './step-lock.ts';
 import type { TradingState } from './trading-state.ts';
 
 /** A strategy plugin and the instruments it alone trades. */
@@ -43,6 +45,10 @@ export interface SessionOptions {
   readonly windDown: Omit<WindDownDeps, 'orders' | 'venue' | 'manager'>;
   readonly logger: Logger;
   readonly bus?: EventBus;
+  /** Runs after each step, still holding the step lock (runtime assertions, heartbeat, the ledger's event trail). */
+  readonly afterStep?: () => Promise<void> | void;
+  /** Told of every signal the gate let through, with the manager's answer. */
+  readonly onAccepted?: OrderDeps['onAccepted'];
 }
 
 export type StopReason = 'end_of_data' | 'duration' | 'signal' | 'emergency' | 'failed';
@@ -68,6 +74,9 @@ export class Session {
   #equityUsd = Number.NaN;
   #drawdown = 0;
   #emergencyCanceled = false;
+  #closed = false;
+  /** Steps, kill switch actions and heartbeats take turns: a flatten never races the session's own exits. */
+  readonly lock = new StepLock();
 
   constructor(options: SessionOptions) {
     this.#o = options;
@@ -76,7 +85,7 @@ export class Session {
     const { mode, clock, ledger, gate, market, state, logger, bus, manager } = options;
     const common = { logger, ...(bus ? { bus } : {}) };
     this.#ticks = { mode, clock, venue: options.venue.name, ledger, gate, market, state, ...common, strategyOf: (i) => this.#slots.get(i)?.name };
-    this.#orders = { manager, market, state, tracker: this.#tracker, counters: this.#counters, ...common };
+    this.#orders = { manager, market, state, tracker: this.#tracker, counters: this.#counters, ...common, ...(options.onAccepted ? { onAccepted: options.onAccepted } : {}) };
   }
 
   progress(): SessionProgress {
@@ -105,8 +114,50 @@ export class Session {
     return signal.aborted ? 'signal' : 'end_of_data';
   }
 
-  /** One market event, start to end. Public so tests and benchmarks can drive the loop event by event. */
-  async step(event: MarketEvent): Promise<void> {
+  /** One market event, start to end, under the step lock. Public so tests and benchmarks can drive the loop event by event. */
+  step(event: MarketEvent): Promise<void> {
+    return this.lock.run(async () => {
+      await this.#step(event);
+      await this.#o.afterStep?.();
+    });
+  }
+
+  /** The kill switch's cancel: every resting order, between market events. A no-op once the session has ended. */
+  cancelOpenNow(): Promise<CancelReport> {
+    return this.lock.run(async () => {
+      if (this.#closed) return { requested: [], failed: [] };
+      const { ledger, venue, manager } = this.#o;
+      return cancelOpenOrders({ ...this.#o.windDown, orders: ledger.orders, venue, manager });
+    });
+  }
+
+  /**
+   * The kill switch's flatten, between market events: the books are synced first (a fill or a cancel
+   * the venue confirmed since), then every monitored position gets a closing exit; one already exiting
+   * is left alone. A no-op once the session has ended.
+   */
+  flattenNow(level: FlattenLevel): Promise<FlattenReport> {
+    return this.lock.run(async () => {
+      if (this.#closed) return { sent: [], skipped: [] };
+      await this.#o.manager.tick();
+      const positions = this.#syncLifecycles();
+      const report = await flattenPositions({
+        orders: this.#orders, exits: this.#o.exits, positions, level, atMs: this.#o.windDown.wallClock.now(),
+        ownerOf: (i) => this.#slots.get(i)?.name ?? 'engine',
+      });
+      await this.#o.afterStep?.();
+      return report;
+    });
+  }
+
+  /** Waits for whatever holds the lock, then refuses every later kill action: the wind-down owns the books from here. */
+  close(): Promise<void> {
+    return this.lock.run(() => {
+      this.#closed = true;
+    });
+  }
+
+  async #step(event: MarketEvent): Promise<void> {
     const { clock, venue, market, manager, ledger } = this.#o;
     clock.set(Math.max(clock.now(), event.endTs));
     venue.onMarketEvent?.(event);
@@ -230,9 +281,20 @@ export class Session {
       if (error.kind === 'halt' && !ledger.breaker.isTripped()) ledger.breaker.trip(`${error.code}: ${error.message}`, 'session');
       return true;
     }
+    if (isLedgerBusy(error)) {
+      // Another process (engine kill, engine breaker) wrote the ledger under this step: its transaction rolled back whole, and the next event retries.
+      logger.warn({ event: 'session.event_failed', code: 'LEDGER_BUSY', kind: 'retry', sqlite: (error as { code: string }).code, message: (error as Error).message, ...at }, 'the ledger was busy; the next event retries');
+      return true;
+    }
     const message = error instanceof Error ? error.message : String(error);
     logger.error({ event: 'session.fault', message, stack: error instanceof Error ? error.stack : null, ...at }, 'engine fault: the breaker trips and the session stops');
     ledger.breaker.trip(`session fault: ${message}`, 'session');
     return false;
   }
+}
+
+/** SQLITE_BUSY and its extended codes (BUSY_SNAPSHOT: another connection wrote after this transaction read). */
+function isLedgerBusy(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return error instanceof Error && typeof code === 'string' && code.startsWith('SQLITE_BUSY');
 }

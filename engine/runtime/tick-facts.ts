@@ -1,14 +1,17 @@
 // The fact snapshot a tick is judged on: account and position from the ledger, market, controls, feed and time from the session.
 import type { MarkLookup } from '../ledger/equity.ts';
 import type { Leg } from '../ledger/legs.ts';
-import type { LedgerFacts, LedgerFactsInput } from '../ledger/ledger-facts.ts';
+import type { EquityObservation, ObservedFacts } from '../ledger/ledger.ts';
+import type { LedgerFactsInput } from '../ledger/ledger-facts.ts';
 import type { MarketInput } from '../orders/market-facts.ts';
 import type { ControlFacts, FeedFacts } from '../orders/order-facts.ts';
 import type { DecisionError, FactSnapshot } from '../types.ts';
 
 /** The ledger as a tick reads it: marked facts for one instrument leg, and the cash figure. */
 export interface TickLedger {
-  facts(input: Omit<LedgerFactsInput, 'metrics' | 'positions'>): LedgerFacts;
+  facts(input: Omit<LedgerFactsInput, 'metrics' | 'positions'>): ObservedFacts;
+  /** Keeps the tick's observation: a day's baseline and the peaks move at the tick, not only when an order or the event's end comes. */
+  recordObservation(observation: EquityObservation): void;
   cashUsd(): number;
 }
 
@@ -54,6 +57,7 @@ export function tickFacts(t: TickInput): TickFacts {
   try {
     // The paper, backtest and dry-run venue's cash is the ledger's; a live session passes the venue's own figure later.
     const books = t.ledger.facts({ venueBalanceUsd: t.ledger.cashUsd(), instrument: t.instrument, leg: t.leg, mark: t.mark });
+    t.ledger.recordObservation(books.observation);
     snapshot['account'] = { ...books.account };
     snapshot['position'] = { ...books.position };
   } catch (error) {

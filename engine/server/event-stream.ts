@@ -4,7 +4,7 @@ import type { EventBus, TradegateEvents } from '../bus.ts';
 import type { Clock } from '../clock.ts';
 import type { Logger } from '../observe/logger.ts';
 
-/** What the stream carries: the trading flow, reloads, assertions, the breaker and control changes. */
+/** What the stream carries: the trading flow, reloads, assertions, the breaker, control changes and the kill switch's level. */
 export const STREAMED_EVENTS = [
   'signal.emitted',
   'decision.recorded',
@@ -19,6 +19,7 @@ export const STREAMED_EVENTS = [
   'breaker.reset',
   'controls.changed',
   'controls.invalid',
+  'kill.level_changed',
 ] as const satisfies readonly (keyof TradegateEvents)[];
 
 export type StreamedEvent = (typeof STREAMED_EVENTS)[number];

@@ -4,9 +4,12 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { systemClock } from '../../engine/clock.ts';
 import { openLedger } from '../../engine/ledger/ledger.ts';
-import { reportRun } from '../../engine/main.ts';
+import { EvidenceRepository } from '../../engine/ledger/evidence-repository.ts';
+import { readEngineConfig, reportRun } from '../../engine/main.ts';
+import { loadRuleSet } from '../../engine/rules/load-rules.ts';
+import { goLiveConfigHash } from '../../engine/runtime/config-hash.ts';
 import type { RunSummary } from '../../engine/runtime/run-summary.ts';
-import { CANARY, killDrillRule, type SessionEnv, sessionEnv } from '../helpers/session-env.ts';
+import { CANARY, killDrillRule, type SessionEnv, SHIPPED_RULES, sessionEnv } from '../helpers/session-env.ts';
 
 let env: SessionEnv;
 afterEach(() => env.cleanup());
@@ -118,6 +121,28 @@ describe('runSession', () => {
     expect(statSync(live).mtimeMs).toBe(before);
     expect(existsSync(`${live}-wal`)).toBe(false);
     expect(existsSync(join(env.dir, 'books', 'dry_run.sqlite'))).toBe(true);
+  });
+
+  it('records a dry run as burn-in evidence: its wall-clock span under the go/no-go config hash', async () => {
+    env = sessionEnv();
+    const config = env.config(canaryConfig);
+    const before = Date.now();
+    const { result } = await env.run({ config, mode: 'dry_run', runDir: 'run', dataDir: 'books', durationS: 3600 });
+    const after = Date.now();
+    const rules = await loadRuleSet(SHIPPED_RULES);
+    if (!rules.ok) throw new Error('the shipped rules do not load');
+    const expected = goLiveConfigHash((await readEngineConfig(env.dir, config)).config, rules.ruleSet.version);
+    const ledger = openLedger({ dataDir: join(env.dir, 'books'), mode: 'dry_run', clock: systemClock });
+    try {
+      const [row, ...more] = new EvidenceRepository(ledger.db, systemClock).list('dry_run_session');
+      expect(more).toEqual([]);
+      expect(row).toMatchObject({ runId: result.runId, configHash: expected });
+      expect(row!.startedAtMs).toBeGreaterThanOrEqual(before);
+      expect(row!.endedAtMs).toBeGreaterThanOrEqual(row!.startedAtMs!);
+      expect(row!.endedAtMs).toBeLessThanOrEqual(after);
+    } finally {
+      ledger.close();
+    }
   });
 
   it('on an emergency rule cancels every order, closes every position and stops', async () => {

@@ -33,9 +33,9 @@ export interface Running {
   readonly finished: Promise<Finished>;
 }
 
-/** Starts `engine <args>` and lets the test act on its log lines (a kill after an order, a signal mid-run). */
-export function startEngine(cwd: string, args: readonly string[]): Running {
-  const child = spawn(process.execPath, ['--import', TSX, MAIN, ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+/** Starts `engine <args>` and lets the test act on its log lines (a kill after an order, a signal mid-run); `env` adds variables. */
+export function startEngine(cwd: string, args: readonly string[], env: Readonly<Record<string, string>> = {}): Running {
+  const child = spawn(process.execPath, ['--import', TSX, MAIN, ...args], { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   const waiters: { accept: (r: Record<string, unknown>) => boolean; resolve: (r: Record<string, unknown>) => void; reject: (e: Error) => void }[] = [];
   let stdout = '';
   let stderr = '';

@@ -15,7 +15,7 @@ export const CANARY = { name: 'canary', instruments: ['BTC-USD'], config: { quan
 
 export interface SessionEnv {
   readonly dir: string;
-  /** Writes an engine config (the shipped one with `patch` applied, paths made absolute) and returns its path. */
+  /** Writes an engine config (the shipped one with `patch` applied, paths made absolute, no HTTP server) and returns its path. */
   config(patch?: (c: Record<string, unknown>) => void, name?: string): string;
   /** The shipped rules plus extra rule files, in a folder of their own; returns the folder. */
   rules(extra?: Readonly<Record<string, string>>): string;
@@ -34,6 +34,8 @@ export function sessionEnv(): SessionEnv {
       const c = parse(readFileSync(SHIPPED_CONFIG, 'utf8')) as Record<string, unknown>;
       c['rules_dir'] = SHIPPED_RULES;
       (c['market_data'] as Record<string, unknown>)['path'] = join(ROOT, 'config/replay/coinbase-btcusd-minute');
+      // engine run listens on the config's port: tests run side by side, so none listens unless it says so (--http-port).
+      c['http'] = { host: '127.0.0.1', port: 0 };
       patch?.(c);
       const file = join(dir, name ?? `engine-${++configs}.yaml`);
       writeFileSync(file, stringify(c));

@@ -78,7 +78,7 @@ describe('engine run', () => {
 
   it('exits 2 on usage errors', async () => {
     env = sessionEnv();
-    for (const args of [['--mode', 'simulation'], ['--duration', '0'], ['--duration', 'ten'], ['--speed', 'fast'], ['--seed', '1.5'], ['--output', 'xml'], ['--no-such-flag']]) {
+    for (const args of [['--mode', 'simulation'], ['--duration', '0'], ['--duration', 'ten'], ['--speed', 'fast'], ['--seed', '1.5'], ['--output', 'xml'], ['--http-port', '65536'], ['--http-port', 'any'], ['--no-such-flag']]) {
       const out = await engine(env.dir, ['run', ...args]);
       expect({ args, code: out.code }).toEqual({ args, code: 2 });
     }

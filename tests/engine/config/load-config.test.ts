@@ -62,6 +62,19 @@ describe('loadConfig', () => {
     expect(result.problems.map((p) => p.code)).toEqual(Array(10).fill('SCHEMA_REQUIRED'));
   });
 
+  it('ships the HTTP server on loopback at the runbook port, and takes port 0 (no server) but no port out of range', async () => {
+    const result = await loadConfig(DEFAULT);
+    expect(result.ok && result.config.http).toEqual({ host: '127.0.0.1', port: 8787 });
+    const text = readFileSync(DEFAULT, 'utf8');
+    const off = await loadConfig(configFile(text.replace('port: 8787', 'port: 0')));
+    expect(off.ok && off.config.http?.port).toBe(0);
+    const bad = await loadConfig(configFile(text.replace('port: 8787', 'port: 70000').replace('host: 127.0.0.1', 'hots: 127.0.0.1')));
+    expect(bad.problems.map((p) => [p.code, p.pointer])).toEqual([
+      ['SCHEMA_UNKNOWN_KEY', '/http/hots'],
+      ['SCHEMA_RANGE', '/http/port'],
+    ]);
+  });
+
   it('reports a missing config file as FILE_UNREADABLE', async () => {
     const result = await loadConfig(join(ROOT, 'config', 'no-such-config.yaml'));
     expect(result.problems).toEqual([expect.objectContaining({ code: 'FILE_UNREADABLE' })]);

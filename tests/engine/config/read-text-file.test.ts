@@ -1,8 +1,8 @@
 // Specs for the guarded read of operator files: size cap before reading, binary and invalid UTF-8 refused, never a throw.
-import { existsSync, truncateSync, writeFileSync } from 'node:fs';
+import { existsSync, renameSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { MAX_OPERATOR_FILE_BYTES, readTextFile } from '../../../engine/config/read-text-file.ts';
+import { MAX_OPERATOR_FILE_BYTES, nodeFileIo, readTextFile, type TextFileIo } from '../../../engine/config/read-text-file.ts';
 import { tempFolder } from '../../helpers/operator-fixtures.ts';
 
 let cleanup = (): void => {};
@@ -73,5 +73,43 @@ describe('readTextFile', () => {
     const dir = folder({ 'latin1.yaml': Buffer.from('description: caf\xe9\n', 'latin1') });
     const result = await readTextFile(join(dir, 'latin1.yaml'));
     expect(result).toMatchObject({ ok: false, problem: { code: 'FILE_NOT_TEXT', message: 'the file is not valid UTF-8 text' } });
+  });
+
+  describe('a save that lands during the read (real files, the save run between two of the read\'s own calls)', () => {
+    /** The real file system; `midRead` runs once, after the bytes are read and before the handle's closing stat. */
+    function saveMidRead(midRead: () => void): TextFileIo {
+      return {
+        stat: (path) => nodeFileIo.stat(path),
+        async open(path) {
+          const real = await nodeFileIo.open(path);
+          let stats = 0;
+          const stat = () => {
+            if (++stats === 2) midRead();
+            return real.stat();
+          };
+          return { ...real, stat };
+        },
+      };
+    }
+
+    it('refuses a read an in-place save overlapped as FILE_CHANGED_WHILE_READ (kind retry), never as text', async () => {
+      const dir = folder({ 'a.yaml': 'limit: 5\n' });
+      const path = join(dir, 'a.yaml');
+      const result = await readTextFile(path, undefined, saveMidRead(() => writeFileSync(path, 'limit: 50000\n')));
+      expect(result).toMatchObject({ ok: false, problem: { code: 'FILE_CHANGED_WHILE_READ', file: path, line: 1, col: 1 } });
+      expect(await readTextFile(path)).toEqual({ ok: true, text: 'limit: 50000\n' });
+    });
+
+    it('refuses a read whose path was renamed over meanwhile: the path now names another file', async () => {
+      const dir = folder({ 'a.yaml': 'limit: 5\n', 'a.yaml.tmp': 'limit: 6\n' });
+      const path = join(dir, 'a.yaml');
+      const result = await readTextFile(path, undefined, saveMidRead(() => renameSync(join(dir, 'a.yaml.tmp'), path)));
+      expect(result).toMatchObject({ ok: false, problem: { code: 'FILE_CHANGED_WHILE_READ' } });
+    });
+
+    it('reads a file nothing touched during the read, through the same calls', async () => {
+      const dir = folder({ 'a.yaml': 'limit: 5\n' });
+      expect(await readTextFile(join(dir, 'a.yaml'), undefined, saveMidRead(() => undefined))).toEqual({ ok: true, text: 'limit: 5\n' });
+    });
   });
 });

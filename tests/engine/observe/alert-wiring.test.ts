@@ -54,6 +54,21 @@ describe('wireAlerts', () => {
     expect(alerts[0]?.text.split('\n')).toEqual([...Array.from({ length: 5 }, () => 'rules/a.yaml:3:9  SCHEMA_ENUM  action is "rejct"'), '…and 2 more']);
   });
 
+  it('alerts on every kill level change: critical to flatten or emergency, a warning to pause, news on a resume', () => {
+    const { bus, alerts } = wired();
+    bus.emit('kill.level_changed', { from: 'none', to: 'pause', source: 'signal', actor: 'signal:SIGUSR1', reason: 'SIGUSR1 received' });
+    bus.emit('kill.level_changed', { from: 'pause', to: 'flatten', source: 'file', actor: 'kill-file', reason: 'venue maintenance' });
+    bus.emit('kill.level_changed', { from: 'flatten', to: 'emergency', source: 'api', actor: 'http:alice', reason: 'stored kill level set to emergency by http:alice' });
+    bus.emit('kill.level_changed', { from: 'emergency', to: 'none', source: 'operator', actor: 'cli:bob@host', reason: 'maintenance over' });
+    expect(alerts.map((a) => [a.key, a.severity, a.title])).toEqual([
+      ['kill.level_changed:pause', 'warning', 'kill switch none -> pause'],
+      ['kill.level_changed:flatten', 'critical', 'kill switch pause -> flatten'],
+      ['kill.level_changed:emergency', 'critical', 'kill switch flatten -> emergency'],
+      ['kill.level_changed:none', 'info', 'kill switch emergency -> none'],
+    ]);
+    expect(alerts[1]?.text).toBe('venue maintenance (file: kill-file)');
+  });
+
   it('alerts when stored controls fail closed, and stops listening when unwired', () => {
     const { bus, alerts, off } = wired();
     bus.emit('controls.invalid', { problems: ['kill_level: the stored value is not valid JSON'], killLevel: 'pause' });

@@ -92,7 +92,8 @@ describe('hot reload', () => {
   });
 
   it('logs and emits a diff naming added, removed and changed rules with each param’s old and new value', async () => {
-    const { dir, bus, capture } = await start(baseFiles());
+    // No removal grace: the whole edit lands in one reload.
+    const { dir, bus, capture } = await start(baseFiles(), { removalGraceMs: 0 });
     const next = { 'limits.yaml': positionCapFile({ maxUsd: 250, extraParam: true }), 'flow.yaml': orderCapFile(5, 'max-orders-per-cycle-v2') };
     const expected = await versionOf(next);
     const reloaded = bus.once('rules.reloaded', (e) => e.version === expected);
@@ -158,7 +159,7 @@ describe('hot reload', () => {
     await mkdir(join(dir, 'archive'));
     await writeFile(join(dir, 'marker.txt'), '');
     await markerSeen;
-    expect(live.status()).toEqual({ loads: loadsBefore, loading: false, pending: false, scheduled: false });
+    expect(live.status()).toEqual({ loads: loadsBefore, loading: false, pending: false, scheduled: false, held: [] });
     const next = { ...baseFiles(), 'limits.yaml': positionCapFile({ maxUsd: 75 }) };
     const expected = await versionOf(next);
     const reloaded = bus.once('rules.reloaded', (e) => e.version === expected);
@@ -253,5 +254,82 @@ describe('hot reload', () => {
     await saveInPlace(join(dir, 'limits.yaml'), positionCapFile({ maxUsd: 80 }));
     expect((await reloaded).ms).toBe(7);
     expect(capture.events('rules.reloaded')[0]?.['ms']).toBe(7);
+  });
+});
+
+describe('removal grace', () => {
+  /** The order cap at 0 refuses every order: a decision made without it allows the example order. */
+  const guarded = () => ({ 'limits.yaml': positionCapFile({ maxUsd: 100 }), 'flow.yaml': orderCapFile(0) });
+
+  it('keeps the rules of a file an editor renamed away and wrote again later than the debounce: no decision is made without them', async () => {
+    const { dir, live, bus } = await start(guarded(), { removalGraceMs: 10_000 });
+    const full = live.current().version;
+    const decisions: Awaited<ReturnType<typeof decide>>[] = [];
+    let deciding = true;
+    const loop = (async () => {
+      while (deciding) {
+        decisions.push(await decide(live));
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+    })();
+    const held = bus.once('rules.removal_held');
+    const path = join(dir, 'flow.yaml');
+    await rename(path, `${path}~`);
+    // The folder was loaded without the file: the save was interrupted for longer than the debounce.
+    expect((await held).held).toEqual(['max-orders-per-cycle']);
+    expect(live.current().byId.has('max-orders-per-cycle')).toBe(true);
+    const back = bus.once('rules.reload_unchanged', (e) => e.version === full);
+    await writeFile(path, orderCapFile(0));
+    await back;
+    deciding = false;
+    await loop;
+    expect(live.status().held).toEqual([]);
+    expect(live.current().version).toBe(full);
+    expect(decisions.length).toBeGreaterThan(0);
+    for (const d of decisions) {
+      expect(d.outcome).toBe('reject');
+      expect(d.violations.map((v) => v.ruleId)).toContain('max-orders-per-cycle');
+    }
+  });
+
+  it('removes the rules of a deleted file once they have been missing for the grace period', async () => {
+    const { dir, live, bus, capture } = await start(guarded(), { removalGraceMs: 300 });
+    const onlyLimits = await versionOf({ 'limits.yaml': guarded()['limits.yaml'] });
+    const held = bus.once('rules.removal_held');
+    const removed = bus.once('rules.reloaded', (e) => e.version === onlyLimits);
+    await rm(join(dir, 'flow.yaml'));
+    await held;
+    // Held: still refused by the vanished rule.
+    expect((await decide(live)).violations.map((v) => v.ruleId)).toEqual(['max-orders-per-cycle']);
+    expect((await removed).diff.removed).toEqual(['max-orders-per-cycle']);
+    expect((await decide(live)).outcome).toBe('allow');
+    expect(live.status().held).toEqual([]);
+    const events = capture.records().map((r) => r['event']).filter((e) => e === 'rules.removal_held' || e === 'rules.reloaded');
+    expect(events[0]).toBe('rules.removal_held');
+    expect(events.at(-1)).toBe('rules.reloaded');
+    expect(capture.events('rules.removal_held')[0]).toMatchObject({ held: ['max-orders-per-cycle'], graceMs: 300, loadedVersion: onlyLimits });
+  });
+
+  it('applies additions and changes at once while the removal in the same edit waits out the grace', async () => {
+    const { dir, live, bus } = await start(guarded(), { removalGraceMs: 300 });
+    const next = { 'limits.yaml': positionCapFile({ maxUsd: 50 }), 'flow.yaml': orderCapFile(5, 'max-orders-per-cycle-v2') };
+    const final = await versionOf(next);
+    const first = bus.once('rules.reloaded');
+    const last = bus.once('rules.reloaded', (e) => e.version === final);
+    await Promise.all([saveInPlace(join(dir, 'limits.yaml'), next['limits.yaml']), saveInPlace(join(dir, 'flow.yaml'), next['flow.yaml'])]);
+    const early = await first;
+    expect(early.diff.added).toEqual(['max-orders-per-cycle-v2']);
+    expect(early.diff.removed).toEqual([]);
+    expect(early.diff.changed.map((c) => c.ruleId)).toEqual(['max-position-usd']);
+    expect((await last).diff).toMatchObject({ added: [], removed: ['max-orders-per-cycle'], changed: [] });
+    const decision = await decide(live);
+    expect(decision.violations.map((v) => v.ruleId)).toEqual(['max-position-usd']);
+  });
+
+  it('removes at once with a grace of 0', async () => {
+    const { dir, bus } = await start(guarded(), { removalGraceMs: 0 });
+    const removed = bus.once('rules.reloaded');
+    await rm(join(dir, 'flow.yaml'));
+    expect((await removed).diff.removed).toEqual(['max-orders-per-cycle']);
   });
 });

@@ -9,6 +9,8 @@ import { FACT_CATALOG } from '../../../engine/rules/fact-catalog.ts';
 import { isRuleFileName, type LoadResult, loadRuleSet, parseOperatorFile } from '../../../engine/rules/load-rules.ts';
 import { OPERATOR_NAMES } from '../../../engine/rules/operators.ts';
 import { ruleText, tempFolder } from '../../helpers/operator-fixtures.ts';
+import { orderCapFile, positionCapFile } from '../../helpers/rule-folder.ts';
+import { tearingIo } from '../../helpers/torn-reads.ts';
 
 const cleanups: (() => void)[] = [];
 afterEach(() => {
@@ -205,5 +207,44 @@ describe('loadRuleSet never throws', () => {
       }),
       { numRuns: 300, seed: 11 },
     );
+  });
+});
+
+describe('loadRuleSet on a file caught mid-save', () => {
+  const full = positionCapFile({ maxUsd: 60 });
+  /** What an in-place save of `full` had written when a read began: valid YAML, valid rules, a cut message. */
+  const half = full.slice(0, full.indexOf('the cap is'));
+
+  it('never takes the half-saved text as rules: it loads again and gets the whole file', async () => {
+    const dir = folder({ 'limits.yaml': full, 'flow.yaml': orderCapFile() });
+    const halfAlone = await loadRuleSet(folder({ 'limits.yaml': half, 'flow.yaml': orderCapFile() }));
+    if (!halfAlone.ok) throw new Error('the half-saved text should load on its own, which is what makes a torn read dangerous');
+    let first = true;
+    const torn = tearingIo((path) => {
+      if (!path.endsWith('limits.yaml') || !first) return undefined;
+      first = false;
+      return half;
+    });
+    const result = await loadRuleSet(dir, { io: torn.io, retryDelayMs: 0 });
+    const whole = await loadRuleSet(dir);
+    expect(torn.tears()).toBe(1);
+    expect(result.ok && whole.ok && result.ruleSet.version === whole.ruleSet.version).toBe(true);
+    expect(result.ok && result.ruleSet.version).not.toBe(halfAlone.ruleSet.version);
+  });
+
+  it('fails with FILE_CHANGED_WHILE_READ at file 1:1 when every read is torn, after unstableRetries more loads', async () => {
+    const dir = folder({ 'limits.yaml': full, 'flow.yaml': orderCapFile() });
+    const torn = tearingIo((path) => (path.endsWith('limits.yaml') ? half : undefined));
+    const result = await loadRuleSet(dir, { io: torn.io, unstableRetries: 2, retryDelayMs: 0 });
+    expect(torn.tears()).toBe(3);
+    expect(problemsOf(result)).toEqual([expect.objectContaining({ code: 'FILE_CHANGED_WHILE_READ', file: join(dir, 'limits.yaml'), line: 1, col: 1 })]);
+  });
+
+  it('with unstableRetries 0 reads once and hands the torn read back as a problem, for hot reload to retry', async () => {
+    const dir = folder({ 'limits.yaml': full, 'flow.yaml': orderCapFile() });
+    const torn = tearingIo((path) => (path.endsWith('limits.yaml') ? half : undefined));
+    const result = await loadRuleSet(dir, { io: torn.io, unstableRetries: 0 });
+    expect(torn.tears()).toBe(1);
+    expect(problemsOf(result).map((p) => p.code)).toEqual(['FILE_CHANGED_WHILE_READ']);
   });
 });

@@ -24,6 +24,10 @@ describe('goLiveConfigHash', () => {
     expect(CONFIG_HASH_EXCLUDED).toContain('mode');
   });
 
+  it('ignores where the operator HTTP server listens: moving the port does not restart the burn-in', () => {
+    expect(goLiveConfigHash({ ...base, http: { host: '127.0.0.1', port: 9000 } }, 'rs-1')).toBe(goLiveConfigHash(base, 'rs-1'));
+  });
+
   it('changes with the rules version, the scope, a limit, or a key it has never seen', () => {
     const h = goLiveConfigHash(base, 'rs-1');
     expect(goLiveConfigHash(base, 'rs-2')).not.toBe(h);

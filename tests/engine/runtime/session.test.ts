@@ -1,4 +1,5 @@
 // Specs for the session loop on real parts: warmup, the exit decision acting through the gate, exits holding off entries, stops and faults.
+import Database from 'better-sqlite3';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { TradegateError } from '../../../engine/errors.ts';
 import type { Signal, Strategy, StrategyContext } from '../../../engine/plugins/plugin-api.ts';
@@ -118,5 +119,22 @@ describe('Session', () => {
     expect(parts.logs.events('session.event_failed')).toEqual([expect.objectContaining({ code: 'SIZING_INPUT_INVALID', kind: 'deny' })]);
     expect(parts.logs.events('session.fault')).toHaveLength(1);
     expect(parts.ledger.breaker.state()).toMatchObject({ tripped: true, trippedBy: 'session' });
+  });
+
+  it('takes a busy ledger (another process wrote under a step) as transient: the event is logged, the next one goes on, no breaker', async () => {
+    let calls = 0;
+    const busy: Strategy = {
+      warmupBars: 0,
+      evaluate: () => {
+        calls += 1;
+        if (calls === 2) throw new Database.SqliteError('database is locked', 'SQLITE_BUSY_SNAPSHOT');
+        return null;
+      },
+    };
+    parts = await sessionParts({ rules, strategy: busy });
+    expect(await parts.session.run(stream(bars(flat(4))), new AbortController().signal)).toBe('end_of_data');
+    expect(parts.logs.events('session.event_failed')).toEqual([expect.objectContaining({ code: 'LEDGER_BUSY', kind: 'retry', sqlite: 'SQLITE_BUSY_SNAPSHOT' })]);
+    expect(calls).toBe(4);
+    expect(parts.ledger.breaker.isTripped()).toBe(false);
   });
 });

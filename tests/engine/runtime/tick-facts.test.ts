@@ -28,6 +28,18 @@ describe('tickFacts', () => {
     expect(snapshot['time']).toEqual({ now_ms: T0 + 3_600_000, utc_hour: 13, bars_since_start: 42 });
   });
 
+  it('keeps what the tick observed: the day-start baseline, the session start and the position peak', () => {
+    env = tempLedgers();
+    const ledger = env.open();
+    ledger.startRun({ runId: 'r' });
+    ledger.deposit(1_000);
+    ledger.applyFill(fill('BTC-USD', 'buy', 0.01, 100));
+    tickFacts({ ledger, instrument: 'BTC-USD', leg: 'outright', mark: () => 110, market: undefined, controls, feed, barsSinceStart: 0, nowMs: T0 });
+    expect(ledger.equity.dayStart('2024-03-10')?.equityMicros).toBe(1_000_100_000);
+    expect(ledger.runs.require('r')).toMatchObject({ startEquityMicros: 1_000_100_000, peakEquityMicros: 1_000_100_000 });
+    expect(ledger.positions.get('BTC-USD', 'outright')).toMatchObject({ peakPrice: 110 });
+  });
+
   it('leaves account and position out, with the reason, when a held position cannot be marked', () => {
     env = tempLedgers();
     const ledger = env.open();

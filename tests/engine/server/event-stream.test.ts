@@ -78,10 +78,11 @@ const EVENTS: { [K in keyof TradegateEvents]?: TradegateEvents[K] } = {
   },
   'rules.reload_failed': { problems: [], keptVersion: 'rs-1' },
   'assertion.failed': { name: 'pnl_match', message: 'ledger 10 vs venue 12' },
+  'kill.level_changed': { from: 'none', to: 'pause', source: 'api', actor: 'http:alice', reason: 'news at 14:00' },
 };
 
 describe('WebSocket /api/events', () => {
-  it('streams signals, decisions, orders, fills, reloads and assertions with their name and the clock time', async () => {
+  it('streams signals, decisions, orders, fills, reloads, assertions and kill level changes with their name and the clock time', async () => {
     fx = await startHttpFixture();
     const c = await client(fx);
     fx.env.clock.advance(250);
