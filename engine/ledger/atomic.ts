@@ -17,6 +17,9 @@ function runnerOf(db: Database.Database): Runner {
   const runner: Runner = {
     depth: 0,
     broken: new Map(),
+    // BEGIN IMMEDIATE: a deferred transaction that reads, then writes, fails at once with SQLITE_BUSY
+    // when another process (engine kill, engine breaker) commits in between; busy_timeout cannot help
+    // it. Taking the write lock at BEGIN makes such writers queue behind the busy timeout instead.
     run: db.transaction((work: () => unknown) => {
       const level = ++runner.depth;
       try {
@@ -32,7 +35,7 @@ function runnerOf(db: Database.Database): Runner {
       } finally {
         runner.depth -= 1;
       }
-    }),
+    }).immediate,
   };
   RUNNERS.set(db, runner);
   return runner;

@@ -1,5 +1,8 @@
 // Specs of the transaction runner: all or nothing at every level, and a joined block that failed can never be committed half done.
 import Database from 'better-sqlite3';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { atomically, joinTransaction } from '../../../engine/ledger/atomic.ts';
 
@@ -108,5 +111,35 @@ describe('joinTransaction', () => {
     }
     db.exec('COMMIT');
     expect(rows()).toEqual(['a', 'b']);
+  });
+});
+
+describe('atomically across processes', () => {
+  it('takes the write lock at BEGIN, so a writer on another connection waits instead of breaking a read-then-write transaction', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tg-atomic-'));
+    const file = join(dir, 'ledger.sqlite');
+    const a = new Database(file);
+    const b = new Database(file, { timeout: 0 });
+    try {
+      a.pragma('journal_mode = WAL');
+      a.exec('CREATE TABLE t (v TEXT NOT NULL)');
+      let otherWriter: unknown;
+      atomically(a, () => {
+        a.prepare('SELECT count(*) AS n FROM t').get();
+        try {
+          b.prepare('INSERT INTO t (v) VALUES (?)').run('other process');
+        } catch (error) {
+          otherWriter = error;
+        }
+        // Under a deferred BEGIN the other writer's commit would make this write fail with SQLITE_BUSY_SNAPSHOT.
+        a.prepare('INSERT INTO t (v) VALUES (?)').run('ours');
+      });
+      expect((otherWriter as { code?: string } | undefined)?.code).toBe('SQLITE_BUSY');
+      expect(a.prepare<[], { v: string }>('SELECT v FROM t').all().map((r) => r.v)).toEqual(['ours']);
+    } finally {
+      a.close();
+      b.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
