@@ -99,7 +99,10 @@ interface Rules {
 /** A backtest judges by the rules it started with (reproducible); every other mode hot-reloads them. */
 async function openRules(config: EngineConfig, cwd: string, mode: Mode, logger: Logger, bus: EventBus): Promise<Rules> {
   const dir = resolve(cwd, config.rules_dir);
-  if (mode !== 'backtest') return startRuleSet(dir, { logger, bus, debounceMs: config.reload.debounce_ms });
+  if (mode !== 'backtest') {
+    const grace = config.reload.removal_grace_ms;
+    return startRuleSet(dir, { logger, bus, debounceMs: config.reload.debounce_ms, ...(grace !== undefined ? { removalGraceMs: grace } : {}) });
+  }
   const loaded = await loadRuleSet(dir);
   if (!loaded.ok) throw new TradegateError('RULE_SET_UNAVAILABLE', `the rules do not load:\n${loaded.problems.map(formatProblem).join('\n')}`, { problems: loaded.problems });
   return { current: () => loaded.ruleSet, close: async () => {} };
