@@ -5,6 +5,7 @@ import { schemaErrorsToProblems } from '../config/schema-problems.ts';
 import { schemaValidator } from '../config/validator.ts';
 import type { ControlsRepository } from '../ledger/controls-repository.ts';
 import type { Logger } from '../observe/logger.ts';
+import type { ControlFacts } from '../orders/order-facts.ts';
 import { KILL_LEVELS, type KillLevel, type Mode } from '../types.ts';
 
 export interface RuntimeControls {
@@ -40,14 +41,6 @@ const FIELD: Record<ControlKey, keyof RuntimeControls> = {
   allowed_strategies: 'allowedStrategies',
 };
 
-/** The `controls.*` facts of the catalog, keyed by fact name within the namespace. */
-export interface ControlsFacts {
-  readonly kill_level: KillLevel;
-  readonly trading_mode: Mode;
-  readonly allowed_instruments: readonly string[];
-  readonly allowed_strategies: readonly string[];
-}
-
 export interface ControlProvenance {
   readonly updatedBy: string;
   readonly updatedAtMs: number;
@@ -81,7 +74,7 @@ export function atLeast(level: KillLevel, floor: KillLevel): KillLevel {
   return KILL_LEVELS.indexOf(level) >= KILL_LEVELS.indexOf(floor) ? level : floor;
 }
 
-export function controlsFacts(c: RuntimeControls): ControlsFacts {
+export function controlsFacts(c: RuntimeControls): ControlFacts {
   return {
     kill_level: c.killLevel,
     trading_mode: c.tradingMode,
@@ -119,7 +112,7 @@ export class ControlsService {
     return this.#load().problems;
   }
 
-  facts(): ControlsFacts {
+  facts(): ControlFacts {
     return controlsFacts(this.current());
   }
 
