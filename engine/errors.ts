@@ -77,6 +77,7 @@ export const ERRORS = {
   LEDGER_EQUITY_NOT_POSITIVE: { kind: 'deny', summary: 'a fraction of equity was asked for while the equity baseline is zero or negative' },
   LEDGER_RUN_NOT_STARTED: { kind: 'halt', summary: 'an equity observation needs a started run (session) in the ledger' },
   LEDGER_ORDER_NOT_FOUND: { kind: 'halt', summary: 'the ledger holds no order with that client order id' },
+  LEDGER_COMMIT_FAILED: { kind: 'halt', summary: 'deferred writes (what a venue already reported) could not be committed; the books in memory and on disk may differ until reconciliation' },
   LEDGER_BUSY: { kind: 'retry', summary: 'another process held or changed the ledger during a write (SQLITE_BUSY); the transaction rolled back whole and the work is retried' },
   LEDGER_ORDER_CONFLICT: { kind: 'halt', summary: 'the order already exists, or is not in the state the caller expected (a concurrent or stale update)' },
   ORDER_TRANSITION_INVALID: { kind: 'halt', summary: 'an order state change is not in the transition table; the order model disagrees with reality' },

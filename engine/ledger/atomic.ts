@@ -1,5 +1,6 @@
-// Transactions on one connection: begun once per call, savepoints when nested, or joined (no savepoint) on hot postings.
+// Transactions on one connection: begun once per call, savepoints when nested, joined on hot postings, and a group commit for what the venue already told us.
 import type Database from 'better-sqlite3';
+import { TradegateError } from '../errors.ts';
 
 interface Runner {
   readonly run: (fn: () => unknown) => unknown;
@@ -7,6 +8,11 @@ interface Runner {
   depth: number;
   /** Per level, the first error a joined block threw in it: that level may no longer commit. */
   readonly broken: Map<number, { readonly error: unknown }>;
+  /** A group of deferred units is open (begun by deferCommit, not by a unit of its own). */
+  group: boolean;
+  readonly begin: Database.Statement;
+  readonly commit: Database.Statement;
+  readonly rollback: Database.Statement;
 }
 
 const RUNNERS = new WeakMap<Database.Database, Runner>();
@@ -17,6 +23,10 @@ function runnerOf(db: Database.Database): Runner {
   const runner: Runner = {
     depth: 0,
     broken: new Map(),
+    group: false,
+    begin: db.prepare('BEGIN IMMEDIATE'),
+    commit: db.prepare('COMMIT'),
+    rollback: db.prepare('ROLLBACK'),
     // BEGIN IMMEDIATE: a deferred transaction that reads, then writes, fails at once with SQLITE_BUSY
     // when another process (engine kill, engine breaker) commits in between; busy_timeout cannot help
     // it. Taking the write lock at BEGIN makes such writers queue behind the busy timeout instead.
@@ -45,10 +55,17 @@ function runnerOf(db: Database.Database): Runner {
  * Runs `fn` in a transaction, or in a savepoint of the one already open: better-sqlite3's own
  * semantics, through its own wrapper. db.transaction() builds four wrapper functions on every call,
  * a measurable cost when every order posts through several, so the wrapper is built once per
- * connection and the work passed to it as an argument.
+ * connection and the work passed to it as an argument. With a group of deferred units open, `fn`
+ * runs in a savepoint of it and the whole group commits after it: the deferred writes ride along.
  */
 export function atomically<T>(db: Database.Database, fn: () => T): T {
-  return runnerOf(db).run(fn) as T;
+  const runner = runnerOf(db);
+  if (!runner.group || runner.depth > 0) return runner.run(fn) as T;
+  try {
+    return runner.run(fn) as T;
+  } finally {
+    commitGroup(runner);
+  }
 }
 
 /**
@@ -61,11 +78,72 @@ export function atomically<T>(db: Database.Database, fn: () => T): T {
  */
 export function joinTransaction<T>(db: Database.Database, fn: () => T): T {
   const runner = runnerOf(db);
-  if (!db.inTransaction || runner.depth === 0) return runner.run(fn) as T;
+  if (!db.inTransaction || runner.depth === 0) return atomically(db, fn);
   try {
     return fn();
   } catch (error) {
     if (!runner.broken.has(runner.depth)) runner.broken.set(runner.depth, { error });
     throw error;
+  }
+}
+
+/**
+ * Runs `fn` as one all-or-nothing unit (a savepoint) of a group that stays open after it: the group
+ * commits with the next unit run through atomically() or joinTransaction(), or at flushDeferred(),
+ * whichever comes first. Only for writes that record what a venue already said (an acknowledgement,
+ * its fills and their postings): if the process dies before the group commits, they are lost
+ * exactly as if it had died while the venue's answer was on the wire, and the startup
+ * reconciliation learns them again from the venue. Nothing is lost that the venue does not hold,
+ * and since every unit commits with or after the group, the ledger never holds a later unit (the
+ * next order's pending_submit, say) without the deferred writes its decision was made on.
+ * Inside an open unit `fn` simply joins it.
+ */
+export function deferCommit<T>(db: Database.Database, fn: () => T): T {
+  const runner = runnerOf(db);
+  if (runner.depth > 0) return joinTransaction(db, fn);
+  if (!db.inTransaction) {
+    runner.begin.run();
+    runner.group = true;
+  }
+  return runner.run(fn) as T;
+}
+
+/** True while deferred units wait for their commit. */
+export function hasDeferred(db: Database.Database): boolean {
+  return runnerOf(db).group;
+}
+
+/** Commits the open group of deferred units, if any (no-op inside a unit: the group commits after it). */
+export function flushDeferred(db: Database.Database): void {
+  const runner = runnerOf(db);
+  if (runner.depth === 0) commitGroup(runner);
+}
+
+/**
+ * Reads `fn` from one consistent snapshot of the books: inside the open transaction or group when
+ * there is one (which holds the write lock, so nothing moves under it), else in a transaction of
+ * its own. Never commits a group: reading the books is not a reason to make them durable.
+ */
+export function readConsistently<T>(db: Database.Database, fn: () => T): T {
+  const runner = runnerOf(db);
+  if (db.inTransaction) return fn();
+  return runner.run(fn) as T;
+}
+
+function commitGroup(runner: Runner): void {
+  if (!runner.group) return;
+  runner.group = false;
+  try {
+    runner.commit.run();
+  } catch (error) {
+    // What was deferred is gone, while the process acted on it: the books in memory and on disk differ.
+    try {
+      runner.rollback.run();
+    } catch {
+      // COMMIT may have rolled back already; nothing is open either way.
+    }
+    throw new TradegateError('LEDGER_COMMIT_FAILED', `the ledger could not commit deferred writes: ${(error as Error).message}`, {
+      sqlite: (error as { code?: string }).code ?? null,
+    });
   }
 }

@@ -27,6 +27,10 @@ export interface OrderLedger {
   readonly decisions: Pick<DecisionRepository, 'record' | 'list'>;
   transaction<T>(fn: () => T): T;
   joinTransaction<T>(fn: () => T): T;
+  /** A unit whose commit rides the next transaction or the end of the turn: only for what the venue already reported. */
+  deferred<T>(fn: () => T): T;
+  /** Commits deferred writes now. */
+  flush(): void;
   applyFill(fill: FillInput): FillResult;
   /** Reads only; the observation it returns is recorded with the decision made on it. */
   facts(input: Omit<LedgerFactsInput, 'metrics' | 'positions'>): ObservedFacts;

@@ -39,6 +39,8 @@ export class SendOrder {
   async send(order: OrderRecord, request: VenueOrderRequest): Promise<SendResult> {
     const { ctx, venue, ackTimeoutMs } = this.#d;
     const cid = order.clientOrderId;
+    // Nothing reaches the venue ahead of the books: whatever is still deferred commits first.
+    ctx.ledger.flush();
     const outcome = await placeOnce(venue, request, ackTimeoutMs, this.#d.sleep);
     if (outcome.kind === 'ack') return this.acked(cid, outcome.order);
     const current = ctx.ledger.orders.require(cid);
@@ -68,14 +70,15 @@ export class SendOrder {
 
   /**
    * Records an acknowledgement. Fills it reports are pulled first and booked in the same
-   * transaction as the acknowledgement, so the order, its fills, the position and cash land
-   * together. An acknowledgement without a venue order id fails loudly: the breaker trips.
+   * unit as the acknowledgement, so the order, its fills, the position and cash land together. An acknowledgement without a venue order id fails loudly: the breaker trips.
    */
   async acked(cid: string, vo: VenueOrder): Promise<SendResult> {
     const { ctx, venue, fills } = this.#d;
     if (vo.venueOrderId === null || vo.venueOrderId === '') return this.#noVenueId(cid, vo);
     const pulled = vo.filledQuantity > 0 ? await fills.pull() : null;
-    const order = ctx.ledger.transaction(() => {
+    // Deferred: what the venue reported commits with the next order's pending_submit (one disk sync a
+    // order, not two) or at the end of this turn; a crash before that is recovered from the venue.
+    const order = ctx.ledger.deferred(() => {
       const booked = pulled ? fills.apply(pulled.items, 'venue').orders.get(cid) : undefined;
       return adoptVenueOrder(ctx, booked ?? ctx.ledger.orders.require(cid), vo, 'venue', 'venue_ack').order;
     });

@@ -1,10 +1,11 @@
-// Specs of the transaction runner: all or nothing at every level, and a joined block that failed can never be committed half done.
+// Specs of the transaction runner: all or nothing at every level, a joined block that failed can never be committed half done, and deferred units commit with the next one.
 import Database from 'better-sqlite3';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { atomically, joinTransaction } from '../../../engine/ledger/atomic.ts';
+import { atomically, deferCommit, flushDeferred, hasDeferred, joinTransaction, readConsistently } from '../../../engine/ledger/atomic.ts';
+import { TradegateError } from '../../../engine/errors.ts';
 
 let db: Database.Database;
 beforeEach(() => {
@@ -141,5 +142,136 @@ describe('atomically across processes', () => {
       b.close();
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+/** A WAL file with a second connection: what the second one reads is what a crash right now would leave. */
+function twoConnections(): { a: Database.Database; other: () => string[]; close: () => void } {
+  const dir = mkdtempSync(join(tmpdir(), 'tg-atomic-'));
+  const file = join(dir, 'ledger.sqlite');
+  const a = new Database(file);
+  a.pragma('journal_mode = WAL');
+  a.exec('CREATE TABLE t (v TEXT NOT NULL)');
+  const b = new Database(file, { readonly: true });
+  return {
+    a,
+    other: () => b.prepare<[], { v: string }>('SELECT v FROM t ORDER BY rowid').all().map((r) => r.v),
+    close: () => {
+      a.close();
+      b.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+describe('deferCommit', () => {
+  it('leaves its writes uncommitted but visible on its own connection until the group commits', () => {
+    const c = twoConnections();
+    try {
+      deferCommit(c.a, () => c.a.prepare('INSERT INTO t (v) VALUES (?)').run('ack'));
+      expect(hasDeferred(c.a)).toBe(true);
+      expect(c.a.prepare('SELECT count(*) AS n FROM t').get()).toEqual({ n: 1 });
+      expect(c.other()).toEqual([]);
+      flushDeferred(c.a);
+      expect(hasDeferred(c.a)).toBe(false);
+      expect(c.other()).toEqual(['ack']);
+    } finally {
+      c.close();
+    }
+  });
+
+  it('commits with the next ordinary transaction, both or neither', () => {
+    const c = twoConnections();
+    try {
+      deferCommit(c.a, () => c.a.prepare('INSERT INTO t (v) VALUES (?)').run('fill of order 1'));
+      atomically(c.a, () => c.a.prepare('INSERT INTO t (v) VALUES (?)').run('pending order 2'));
+      expect(hasDeferred(c.a)).toBe(false);
+      expect(c.a.inTransaction).toBe(false);
+      expect(c.other()).toEqual(['fill of order 1', 'pending order 2']);
+    } finally {
+      c.close();
+    }
+  });
+
+  it('commits with a top-level joinTransaction too, as any ordinary write would', () => {
+    const c = twoConnections();
+    try {
+      deferCommit(c.a, () => c.a.prepare('INSERT INTO t (v) VALUES (?)').run('deferred'));
+      joinTransaction(c.a, () => c.a.prepare('INSERT INTO t (v) VALUES (?)').run('state change'));
+      expect(c.other()).toEqual(['deferred', 'state change']);
+    } finally {
+      c.close();
+    }
+  });
+
+  it('undoes only a failed unit: earlier deferred writes stay and commit later', () => {
+    deferCommit(db, () => put('first ack'));
+    expect(() => deferCommit(db, () => putThenFail('half a fill'))).toThrow(boom);
+    expect(hasDeferred(db)).toBe(true);
+    flushDeferred(db);
+    expect(rows()).toEqual(['first ack']);
+  });
+
+  it('keeps the deferred writes when the ordinary unit that carries them fails, and still commits them', () => {
+    deferCommit(db, () => put('ack'));
+    expect(() => atomically(db, () => putThenFail('pending'))).toThrow(boom);
+    expect(db.inTransaction).toBe(false);
+    expect(rows()).toEqual(['ack']);
+  });
+
+  it('joins an open unit instead of opening a group inside it', () => {
+    atomically(db, () => {
+      put('unit');
+      deferCommit(db, () => put('joined'));
+      expect(hasDeferred(db)).toBe(false);
+    });
+    expect(db.inTransaction).toBe(false);
+    expect(rows()).toEqual(['unit', 'joined']);
+  });
+
+  it('does not commit from inside a unit when asked to flush: the group commits after the unit', () => {
+    deferCommit(db, () => put('ack'));
+    atomically(db, () => {
+      flushDeferred(db);
+      expect(db.inTransaction).toBe(true);
+      put('pending');
+    });
+    expect(db.inTransaction).toBe(false);
+    expect(rows()).toEqual(['ack', 'pending']);
+  });
+
+  it('turns a failed group commit into a halt error and leaves nothing open', () => {
+    db.exec('CREATE TABLE parent (id INTEGER PRIMARY KEY); CREATE TABLE child (p INTEGER REFERENCES parent (id) DEFERRABLE INITIALLY DEFERRED)');
+    db.pragma('foreign_keys = ON');
+    deferCommit(db, () => db.prepare('INSERT INTO child (p) VALUES (42)').run());
+    let error: unknown;
+    try {
+      flushDeferred(db);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(TradegateError);
+    expect((error as TradegateError).code).toBe('LEDGER_COMMIT_FAILED');
+    expect((error as TradegateError).kind).toBe('halt');
+    expect(db.inTransaction).toBe(false);
+    expect(hasDeferred(db)).toBe(false);
+    expect(db.prepare('SELECT count(*) AS n FROM child').get()).toEqual({ n: 0 });
+  });
+});
+
+describe('readConsistently', () => {
+  it('reads inside the open group without committing it', () => {
+    deferCommit(db, () => put('ack'));
+    expect(readConsistently(db, () => rows())).toEqual(['ack']);
+    expect(hasDeferred(db)).toBe(true);
+  });
+
+  it('reads in a transaction of its own when none is open', () => {
+    let inside = false;
+    readConsistently(db, () => {
+      inside = db.inTransaction;
+    });
+    expect(inside).toBe(true);
+    expect(db.inTransaction).toBe(false);
   });
 });

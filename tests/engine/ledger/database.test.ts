@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../../engine/clock.ts';
-import { type LedgerDatabase, type LedgerDatabaseOptions, ledgerFileFor, openLedgerDatabase, resolveLedgerPath } from '../../../engine/ledger/database.ts';
+import { DEFAULT_WAL_AUTOCHECKPOINT_PAGES, type LedgerDatabase, type LedgerDatabaseOptions, ledgerFileFor, openLedgerDatabase, resolveLedgerPath } from '../../../engine/ledger/database.ts';
 import { MIGRATIONS } from '../../../engine/ledger/migrations.ts';
 
 const clock = new ManualClock(1_700_000_000_000);
@@ -62,6 +62,14 @@ describe('openLedgerDatabase', () => {
     const normal = open({ mode: 'paper', dataDir: dir, synchronous: 'NORMAL', busyTimeoutMs: 1234 });
     expect(normal.db.pragma('synchronous', { simple: true })).toBe(1);
     expect(normal.db.pragma('busy_timeout', { simple: true })).toBe(1234);
+  });
+
+  it('checkpoints the WAL every 8,192 pages by default, or as configured, and refuses a count that is not a positive integer', () => {
+    expect(open({ mode: 'paper', dataDir: dir }).db.pragma('wal_autocheckpoint', { simple: true })).toBe(DEFAULT_WAL_AUTOCHECKPOINT_PAGES);
+    expect(open({ mode: 'live', dataDir: dir, walAutocheckpointPages: 500 }).db.pragma('wal_autocheckpoint', { simple: true })).toBe(500);
+    for (const bad of [0, -1, 1.5, Number.NaN]) {
+      expect(() => open({ mode: 'dry_run', dataDir: dir, walAutocheckpointPages: bad })).toThrow(expect.objectContaining({ code: 'LEDGER_OPEN_FAILED' }));
+    }
   });
 
   it('creates the data directory and one file per mode, each recording its mode', () => {

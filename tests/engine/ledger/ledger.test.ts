@@ -1,4 +1,5 @@
-// Specs of the ledger facade: equity observation with the 00:00 UTC day-start baseline, peak and drawdown, runs, facts.
+// Specs of the ledger facade: equity observation with the 00:00 UTC day-start baseline, peak and drawdown, runs, facts, deferred commits.
+import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { MarkLookup } from '../../../engine/ledger/equity.ts';
 import type { Ledger } from '../../../engine/ledger/ledger.ts';
@@ -123,5 +124,46 @@ describe('Ledger modes', () => {
     expect(dry.positions.all().map((p) => p.mode)).toEqual(['dry_run']);
     expect(ledger.positions.all().map((p) => p.mode)).toEqual(['paper']);
     expect(dry.path).not.toBe(ledger.path);
+  });
+});
+
+describe('Ledger.deferred', () => {
+  const committedDeposits = (): number => {
+    const other = new Database(ledger.path, { readonly: true });
+    try {
+      return other.prepare<[], { n: number }>("SELECT count(*) AS n FROM cash_movements WHERE kind = 'deposit'").get()!.n;
+    } finally {
+      other.close();
+    }
+  };
+  const endOfTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+  it('commits at the end of the event-loop turn when no other write comes first', async () => {
+    ledger.deferred(() => ledger.deposit(1));
+    expect(ledger.hasDeferred).toBe(true);
+    expect(committedDeposits()).toBe(1);
+    await endOfTurn();
+    expect(ledger.hasDeferred).toBe(false);
+    expect(committedDeposits()).toBe(2);
+  });
+
+  it('commits on flush() and on close(), so a clean shutdown loses nothing', () => {
+    ledger.deferred(() => ledger.deposit(1));
+    ledger.flush();
+    expect(committedDeposits()).toBe(2);
+    ledger.deferred(() => ledger.deposit(1));
+    ledger.close();
+    expect(committedDeposits()).toBe(3);
+  });
+
+  it('refuses every later write with LEDGER_COMMIT_FAILED (halt) once a scheduled commit failed', async () => {
+    ledger.db.exec('CREATE TABLE probe_parent (id INTEGER PRIMARY KEY); CREATE TABLE probe_child (p INTEGER REFERENCES probe_parent (id) DEFERRABLE INITIALLY DEFERRED)');
+    ledger.deferred(() => ledger.db.prepare('INSERT INTO probe_child (p) VALUES (7)').run());
+    await endOfTurn();
+    const refused = expect.objectContaining({ code: 'LEDGER_COMMIT_FAILED', kind: 'halt' });
+    expect(() => ledger.transaction(() => ledger.deposit(1))).toThrow(refused);
+    expect(() => ledger.deferred(() => ledger.deposit(1))).toThrow(refused);
+    expect(() => ledger.flush()).toThrow(refused);
+    expect(committedDeposits()).toBe(1);
   });
 });
