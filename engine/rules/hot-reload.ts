@@ -1,4 +1,4 @@
-// Hot reload of the rules folder: watch, debounce, load aside, swap atomically; an invalid edit keeps the last good set, a vanished rule is held for a grace period.
+// Hot reload of the rules folder: watch, debounce, load aside, swap atomically; an invalid edit keeps the last good set.
 import { basename, join } from 'node:path';
 import { type FSWatcher, watch } from 'chokidar';
 import type { EventBus } from '../bus.ts';
@@ -6,8 +6,9 @@ import { ROOT_POINTER } from '../config/json-pointer.ts';
 import { type Clock, systemClock } from '../clock.ts';
 import { type Problem, TradegateError, formatProblem } from '../errors.ts';
 import { caughtMidSave, isRuleFileName, loadRuleSet } from './load-rules.ts';
+import { RemovalGrace } from './removal-grace.ts';
 import { diffRuleSets } from './rule-diff.ts';
-import { createRuleSet, type RuleSet } from './rule-set.ts';
+import type { RuleSet } from './rule-set.ts';
 
 /** Where the gate reads the rule set in force: one complete, immutable set per call. */
 export interface RuleSetHolder {
@@ -31,10 +32,7 @@ export interface HotReloadOptions {
   readonly debounceMs?: number;
   /** A folder that never stops changing is still reloaded this long after its first change (default: the larger of 500 ms and the debounce). */
   readonly maxWaitMs?: number;
-  /**
-   * How long rules that vanish from the folder stay in force (config `reload.removal_grace_ms`); 0 removes them
-   * at once. Additions and changes are never held.
-   */
+  /** How long rules that vanish from the folder stay in force (see RemovalGrace); additions and changes are never held. */
   readonly removalGraceMs?: number;
   /** The loader; tests wrap the real one to watch how it is called. */
   readonly load?: RuleSetLoader;
@@ -73,13 +71,6 @@ export const DEFAULT_MAX_WAIT_MS = 500;
  * ever swapped in.
  */
 export const QUICK_RETRIES = 8;
-/**
- * A save that renames the file away, then writes it anew (vim, some IDEs) leaves the folder without it
- * for a moment; a save stalled for longer than the debounce (a slow disk, a network share, an editor
- * waiting on a plugin) would load the folder without that file and silently drop its rules. Losing a
- * rule is the one edit that can only loosen the gate, so a removal waits this long to prove it is meant.
- */
-export const DEFAULT_REMOVAL_GRACE_MS = 1_000;
 
 /**
  * Loads the rules in `dir` and keeps them current as the folder changes. Refuses to start
@@ -109,15 +100,14 @@ class Reloader implements LiveRuleSet {
   #lastChanged: string | undefined;
   /** Loads in a row that were deferred because a save overlapped them. */
   #unsettled = 0;
-  /** Rules missing from the folder but still in force, by id, with when they were first missed (performance.now()). */
-  readonly #missingSince = new Map<string, number>();
-  #graceTimer: NodeJS.Timeout | undefined;
+  readonly #grace: RemovalGrace;
 
   constructor(dir: string, options: HotReloadOptions) {
     this.dir = dir;
     this.#options = options;
     this.#clock = options.clock ?? systemClock;
     this.#load = options.load ?? loadRuleSet;
+    this.#grace = new RemovalGrace({ graceMs: options.removalGraceMs, logger: options.logger, bus: options.bus, onExpiry: () => this.#requestLoad() });
   }
 
   current(): RuleSet {
@@ -126,7 +116,7 @@ class Reloader implements LiveRuleSet {
   }
 
   status(): ReloadStatus {
-    return { loads: this.#loads, loading: this.#loop !== undefined, pending: this.#pending, scheduled: this.#timer !== undefined, held: [...this.#missingSince.keys()] };
+    return { loads: this.#loads, loading: this.#loop !== undefined, pending: this.#pending, scheduled: this.#timer !== undefined, held: this.#grace.held() };
   }
 
   /** Watches before the first load, so an edit made while it runs is picked up by a second load. */
@@ -146,8 +136,7 @@ class Reloader implements LiveRuleSet {
     this.#closed = true;
     clearTimeout(this.#timer);
     this.#timer = undefined;
-    clearTimeout(this.#graceTimer);
-    this.#graceTimer = undefined;
+    this.#grace.cancel();
     await this.#watcher?.close();
     await this.#loop;
   }
@@ -210,6 +199,10 @@ class Reloader implements LiveRuleSet {
   #fire(): void {
     this.#timer = undefined;
     this.#firstChangeAt = undefined;
+    this.#requestLoad();
+  }
+
+  #requestLoad(): void {
     if (this.#closed) return;
     this.#pending = true;
     // One load at a time: a load in progress picks the change up when it finishes.
@@ -253,7 +246,7 @@ class Reloader implements LiveRuleSet {
     if (midSave || this.#changes !== changesBefore) return this.#defer(midSave ? result.problems : [], previous);
     this.#unsettled = 0;
     if (!result.ok) return this.#refuse(result.problems, previous);
-    const next = this.#holdRemovals(previous, result.ruleSet);
+    const next = this.#grace.hold(previous, result.ruleSet);
     if (next.version === previous.version) {
       this.#options.logger.info({ event: 'rules.reload_unchanged', version: previous.version }, `rule set ${previous.version} unchanged`);
       this.#options.bus?.emit('rules.reload_unchanged', { version: previous.version });
@@ -268,40 +261,6 @@ class Reloader implements LiveRuleSet {
       `rule set ${previous.version} -> ${next.version} (${diff.added.length} added, ${diff.removed.length} removed, ${diff.changed.length} changed) in ${ms} ms`,
     );
     this.#options.bus?.emit('rules.reloaded', { version: next.version, previousVersion: previous.version, diff, ms });
-  }
-
-  /**
-   * The set to put in force for a loaded one: the loaded set itself, unless it lacks rules that are in
-   * force. Those stay (beside every addition and change, which apply at once) until they have been
-   * missing for the grace period; a load after it ends removes them only if they are still missing.
-   */
-  #holdRemovals(previous: RuleSet, loaded: RuleSet): RuleSet {
-    const grace = this.#options.removalGraceMs ?? DEFAULT_REMOVAL_GRACE_MS;
-    const now = performance.now();
-    const missing = previous.rules.filter((r) => !loaded.byId.has(r.id));
-    for (const id of this.#missingSince.keys()) if (!missing.some((r) => r.id === id)) this.#missingSince.delete(id);
-    for (const r of missing) if (!this.#missingSince.has(r.id)) this.#missingSince.set(r.id, now);
-    const held = missing.filter((r) => now - this.#missingSince.get(r.id)! < grace);
-    for (const r of missing) if (!held.includes(r)) this.#missingSince.delete(r.id);
-    clearTimeout(this.#graceTimer);
-    this.#graceTimer = undefined;
-    if (held.length === 0) return loaded;
-    const firstEnd = Math.min(...held.map((r) => this.#missingSince.get(r.id)! + grace));
-    // Look again once the first hold ends: the folder may have been restored, or the removal stands.
-    this.#graceTimer = setTimeout(() => {
-      this.#graceTimer = undefined;
-      if (this.#closed) return;
-      this.#pending = true;
-      if (!this.#loop) this.#track(this.#drain());
-    }, Math.max(0, firstEnd - now));
-    const kept = createRuleSet([...loaded.rules, ...held], [...new Set([...loaded.files, ...previous.files])]);
-    const ids = held.map((r) => r.id);
-    this.#options.logger.info(
-      { event: 'rules.removal_held', held: ids, graceMs: grace, loadedVersion: loaded.version, version: kept.version },
-      `${ids.length} rule${ids.length === 1 ? '' : 's'} missing from the folder (${ids.join(', ')}) stay in force for up to ${grace} ms; removed only if still missing then`,
-    );
-    this.#options.bus?.emit('rules.removal_held', { held: ids, graceMs: grace, loadedVersion: loaded.version, version: kept.version });
-    return kept;
   }
 
   /**
