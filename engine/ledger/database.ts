@@ -123,6 +123,10 @@ function applyPragmas(db: Database.Database, path: string, synchronous: Synchron
     db.pragma(`journal_size_limit = ${JOURNAL_SIZE_LIMIT_BYTES}`);
   }
   db.pragma(`synchronous = ${synchronous}`);
+  // A savepoint keeps the pages it first touches aside in a sub-journal, which SQLite spills to a temp
+  // file past 64 KiB: an order's unit touches ~20 pages, so without this every few orders created,
+  // wrote and unlinked a file. The sub-journal is a few hundred KiB at most; memory it is.
+  db.pragma('temp_store = MEMORY');
   db.pragma('foreign_keys = ON');
   if (db.pragma('foreign_keys', { simple: true }) !== 1) {
     throw new TradegateError('LEDGER_OPEN_FAILED', 'SQLite refused to enforce foreign keys', { path });

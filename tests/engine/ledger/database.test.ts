@@ -64,6 +64,10 @@ describe('openLedgerDatabase', () => {
     expect(normal.db.pragma('busy_timeout', { simple: true })).toBe(1234);
   });
 
+  it('keeps savepoint journals in memory (temp_store = MEMORY), so no order creates a temp file', () => {
+    expect(open({ mode: 'paper', dataDir: dir }).db.pragma('temp_store', { simple: true })).toBe(2);
+  });
+
   it('checkpoints the WAL every 8,192 pages by default, or as configured, and refuses a count that is not a positive integer', () => {
     expect(open({ mode: 'paper', dataDir: dir }).db.pragma('wal_autocheckpoint', { simple: true })).toBe(DEFAULT_WAL_AUTOCHECKPOINT_PAGES);
     expect(open({ mode: 'live', dataDir: dir, walAutocheckpointPages: 500 }).db.pragma('wal_autocheckpoint', { simple: true })).toBe(500);
