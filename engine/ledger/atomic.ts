@@ -101,11 +101,32 @@ export function joinTransaction<T>(db: Database.Database, fn: () => T): T {
 export function deferCommit<T>(db: Database.Database, fn: () => T): T {
   const runner = runnerOf(db);
   if (runner.depth > 0) return joinTransaction(db, fn);
-  if (!db.inTransaction) {
-    runner.begin.run();
-    runner.group = true;
+  if (db.inTransaction) return runner.run(fn) as T;
+  runner.begin.run();
+  runner.group = true;
+  return firstUnit(runner, fn);
+}
+
+/**
+ * The unit that opened the group is all the group holds, so it needs no savepoint (whose copies of
+ * every page it first touches are the dearest part of a small unit): if it fails, the whole group
+ * rolls back, which is exactly that unit.
+ */
+function firstUnit<T>(runner: Runner, fn: () => T): T {
+  const level = ++runner.depth;
+  try {
+    const result = fn();
+    const broken = runner.broken.get(level);
+    if (broken !== undefined) throw broken.error;
+    return result;
+  } catch (error) {
+    runner.broken.delete(level);
+    runner.group = false;
+    runner.rollback.run();
+    throw error;
+  } finally {
+    runner.depth -= 1;
   }
-  return runner.run(fn) as T;
 }
 
 /** True while deferred units wait for their commit. */

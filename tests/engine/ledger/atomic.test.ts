@@ -212,6 +212,28 @@ describe('deferCommit', () => {
     expect(rows()).toEqual(['first ack']);
   });
 
+  it('rolls back a unit that opened the group and failed, leaving no group open', () => {
+    expect(() => deferCommit(db, () => putThenFail('half an ack'))).toThrow(boom);
+    expect(hasDeferred(db)).toBe(false);
+    expect(db.inTransaction).toBe(false);
+    expect(rows()).toEqual([]);
+  });
+
+  it('rolls back a unit whose joined block failed even though the unit caught the error', () => {
+    expect(() =>
+      deferCommit(db, () => {
+        put('ack');
+        try {
+          joinTransaction(db, () => putThenFail('half a fill'));
+        } catch {
+          put('carried on');
+        }
+      }),
+    ).toThrow(boom);
+    expect(db.inTransaction).toBe(false);
+    expect(rows()).toEqual([]);
+  });
+
   it('keeps the deferred writes when the ordinary unit that carries them fails, and still commits them', () => {
     deferCommit(db, () => put('ack'));
     expect(() => atomically(db, () => putThenFail('pending'))).toThrow(boom);
