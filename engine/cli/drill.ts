@@ -40,6 +40,8 @@ export interface DrillIo {
   readonly progress?: (line: string) => void;
   /** Tests shorten the waits. */
   readonly limits?: DrillLimits;
+  /** Where the scratch books are made (default: the OS temp folder, which other processes on the host share). */
+  readonly scratchRoot?: string;
 }
 
 function levelsOf(text: string): KillDrillLevel[] {
@@ -74,6 +76,7 @@ async function setupOf(flags: DrillFlags, io: DrillIo): Promise<DrillSetup | Dri
   return {
     cwd: io.cwd, mode, configFile, evidenceDir: resolve(io.cwd, flags.dataDir ?? config.data_dir), speed: flags.speed ?? DEFAULT_DRILL_SPEED,
     limits: io.limits ?? DEFAULT_DRILL_LIMITS, clock: systemClock, ...(flags.keep ? { keep: true } : {}), ...(io.progress ? { progress: io.progress } : {}),
+    ...(io.scratchRoot ? { scratchRoot: io.scratchRoot } : {}),
   };
 }
 

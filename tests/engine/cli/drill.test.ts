@@ -27,8 +27,10 @@ beforeAll(async () => {
     c['strategies'] = [CANARY];
   }, 'live.yaml');
   const progress: string[] = [];
-  kill = await runDrillKill({ mode: 'paper', config: liveConfig, speed: SPEED }, { cwd: env.dir, progress: (l) => void progress.push(l) });
-  restart = await runDrillRestart({ mode: 'paper', config: liveConfig, speed: SPEED, duration: RESTART_DURATION_S }, { cwd: env.dir });
+  // Scratch books inside this test's folder, as the other drill specs keep theirs: not under the shared temp folder's tradegate-drill-* names, which anything cleaning up drill leftovers there would take.
+  const io = { cwd: env.dir, scratchRoot: env.dir };
+  kill = await runDrillKill({ mode: 'paper', config: liveConfig, speed: SPEED }, { ...io, progress: (l) => void progress.push(l) });
+  restart = await runDrillRestart({ mode: 'paper', config: liveConfig, speed: SPEED, duration: RESTART_DURATION_S }, io);
 }, 300_000);
 afterAll(() => env.cleanup());
 

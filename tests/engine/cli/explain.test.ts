@@ -9,24 +9,13 @@ import { ManualClock } from '../../../engine/clock.ts';
 import { type ExplainOptions, runExplain } from '../../../engine/cli/explain.ts';
 import { exampleSnapshot } from '../../../engine/rules/fact-catalog.ts';
 import type { Decision } from '../../../engine/types.ts';
+import { positionCapFile } from '../../helpers/rule-folder.ts';
 
 const ROOT = resolve(import.meta.dirname, '../../..');
 const run = promisify(execFile);
 
-const RULES = `rules:
-  - id: max-position-usd
-    description: Caps one position.
-    applies_to: [entry]
-    action: reject
-    params:
-      max_usd: { type: number, value: 100, description: Cap in USD. }
-    when:
-      all:
-        - fact: position.after_fill_notional_usd
-          operator: greaterThan
-          value: { param: max_usd }
-    message: Position would be {{position.after_fill_notional_usd}} USD; the cap is {{max_usd}} USD.
-  - id: stale-feed-pause
+// The shared position cap, plus a pause that reads two facts under `any`/`not` and a rule filtered to live mode.
+const RULES = `${positionCapFile({ maxUsd: 100 })}  - id: stale-feed-pause
     description: Pauses on a stale feed.
     applies_to: [entry, tick]
     action: pause

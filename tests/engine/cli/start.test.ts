@@ -1,24 +1,24 @@
 // `engine start` (what `npm start` runs): the preflight (config, plugins, rules, every rule case), then a paper session with a summary.
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startPreflight } from '../../../engine/cli/start.ts';
 import { engine } from '../../helpers/engine-child.ts';
+import { makeRulesDir, positionCapFile, removeDir } from '../../helpers/rule-folder.ts';
 import { sessionEnv } from '../../helpers/session-env.ts';
 
 const ROOT = resolve(import.meta.dirname, '../../..');
 const CONFIG = readFileSync(join(ROOT, 'config/engine.yaml'), 'utf8');
 
 const folders: string[] = [];
-function folder(files: Record<string, string>): string {
-  const dir = mkdtempSync(join(tmpdir(), 'tradegate-h3-start-'));
+async function folder(files: Record<string, string>): Promise<string> {
+  const dir = await makeRulesDir(files);
   folders.push(dir);
-  for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
   return dir;
 }
-afterAll(() => {
-  for (const dir of folders) rmSync(dir, { recursive: true, force: true });
+afterAll(async () => {
+  for (const dir of folders) await removeDir(dir);
 });
 
 /** The shipped config pointed at another rules folder. */
@@ -28,18 +28,7 @@ function configFor(rulesDir: string): string {
   return text;
 }
 
-const RULES = `rules:
-  - id: max-position-usd
-    description: Caps the dollar value of one position.
-    applies_to: [entry]
-    action: reject
-    when:
-      all:
-        - fact: position.after_fill_notional_usd
-          operator: greaterThan
-          value: 100
-    message: Position would be {{position.after_fill_notional_usd}} USD.
-`;
+const RULES = positionCapFile({ maxUsd: 100 });
 
 describe('engine start', () => {
   it('checks everything, then runs a paper session over the shipped data to its end and prints the summary (child process, exit 0)', async () => {
@@ -64,7 +53,7 @@ describe('engine start', () => {
   }, 120_000);
 
   it('refuses to start when a rule case fails, showing only the failure', async () => {
-    const rules = folder({
+    const rules = await folder({
       'limits.yaml': RULES,
       'limits.test.yaml': `cases:
   - name: 150 USD is rejected
@@ -75,7 +64,7 @@ describe('engine start', () => {
     expect: { outcome: allow }
 `,
     });
-    const config = join(folder({ 'engine.yaml': configFor(rules) }), 'engine.yaml');
+    const config = join(await folder({ 'engine.yaml': configFor(rules) }), 'engine.yaml');
     const out = await startPreflight({ config }, ROOT);
     expect(out.exitCode).toBe(1);
     expect(out.stdout).toBe('');
@@ -86,7 +75,7 @@ describe('engine start', () => {
   });
 
   it('refuses to start on a config problem, naming the file, line and key', async () => {
-    const config = join(folder({ 'engine.yaml': `${CONFIG}\nevaluater: compiled\n` }), 'engine.yaml');
+    const config = join(await folder({ 'engine.yaml': `${CONFIG}\nevaluater: compiled\n` }), 'engine.yaml');
     const out = await startPreflight({ config }, ROOT);
     expect(out.exitCode).toBe(1);
     expect(out.stderr).toMatch(/engine\.yaml:\d+:\d+ {2}SCHEMA_UNKNOWN_KEY/);
@@ -94,15 +83,15 @@ describe('engine start', () => {
   });
 
   it('refuses to start on a plugin problem, located in the config', async () => {
-    const config = join(folder({ 'engine.yaml': CONFIG.replace('participation: 0.1', 'participation: 2') }), 'engine.yaml');
+    const config = join(await folder({ 'engine.yaml': CONFIG.replace('participation: 0.1', 'participation: 2') }), 'engine.yaml');
     const out = await startPreflight({ config }, ROOT);
     expect(out.exitCode).toBe(1);
     expect(out.stderr).toMatch(/engine\.yaml:\d+:\d+ {2}PLUGIN_CONFIG_INVALID {2}venue plugin 'paper' config: participation/);
   });
 
   it('refuses to start on a rule problem', async () => {
-    const rules = folder({ 'limits.yaml': RULES.replace('greaterThan', 'greaterThen'), 'limits.test.yaml': 'cases:\n  - name: x\n    expect: { outcome: allow }\n' });
-    const config = join(folder({ 'engine.yaml': configFor(rules) }), 'engine.yaml');
+    const rules = await folder({ 'limits.yaml': RULES.replace('greaterThan', 'greaterThen'), 'limits.test.yaml': 'cases:\n  - name: x\n    expect: { outcome: allow }\n' });
+    const config = join(await folder({ 'engine.yaml': configFor(rules) }), 'engine.yaml');
     const out = await startPreflight({ config }, ROOT);
     expect(out.exitCode).toBe(1);
     expect(out.stderr).toMatch(/limits\.yaml:\d+:\d+ {2}RULE_UNKNOWN_OPERATOR/);

@@ -1,9 +1,10 @@
 // `engine test` as an operator runs it: a child process, its output and its exit codes.
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { makeRulesDir, positionCapFile, removeDir } from '../../helpers/rule-folder.ts';
 
 const ROOT = resolve(import.meta.dirname, '../../..');
 const MAIN = join(ROOT, 'engine/cli/main.ts');
@@ -23,30 +24,16 @@ function engine(...args: string[]): Promise<Run> {
   });
 }
 
-const RULES = `rules:
-  - id: max-position-usd
-    description: Caps the dollar value of one position.
-    applies_to: [entry]
-    action: reject
-    params:
-      max_usd: { type: number, value: 100, unit: usd, min: 0, description: Largest position in USD. }
-    when:
-      all:
-        - fact: position.after_fill_notional_usd
-          operator: greaterThan
-          value: { param: max_usd }
-    message: Position would be {{position.after_fill_notional_usd}} USD; the cap is {{max_usd}} USD.
-`;
+const RULES = positionCapFile({ maxUsd: 100 });
 
 const folders: string[] = [];
-function folder(files: Record<string, string>): string {
-  const dir = mkdtempSync(join(tmpdir(), 'tradegate-h3-cli-'));
+async function folder(files: Record<string, string>): Promise<string> {
+  const dir = await makeRulesDir(files);
   folders.push(dir);
-  for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
   return dir;
 }
-afterAll(() => {
-  for (const dir of folders) rmSync(dir, { recursive: true, force: true });
+afterAll(async () => {
+  for (const dir of folders) await removeDir(dir);
 });
 
 const caseCount = (dir: string, names: readonly string[]): number =>
@@ -66,7 +53,7 @@ describe('engine test', () => {
   });
 
   it('shows a failing case with expected versus got and where it is, and exits 1', async () => {
-    const dir = folder({
+    const dir = await folder({
       'limits.yaml': RULES,
       'limits.test.yaml': `cases:
   - name: 150 USD is rejected
@@ -88,7 +75,7 @@ describe('engine test', () => {
   });
 
   it('lists a problem with file:line:col and its code, and exits 1 even when no case failed', async () => {
-    const dir = folder({
+    const dir = await folder({
       'limits.yaml': RULES,
       'limits.test.yaml': 'cases:\n  - name: names a rule that does not exist\n    expect: { outcome: allow, fired: [no-such-rule] }\n',
     });
@@ -99,7 +86,7 @@ describe('engine test', () => {
   });
 
   it('prints a JSON report with --format json', async () => {
-    const dir = folder({
+    const dir = await folder({
       'limits.yaml': RULES,
       'limits.test.yaml': 'cases:\n  - name: 150 USD is rejected\n    facts: { position: { after_fill_notional_usd: 150 } }\n    expect: { outcome: reject, fired: [max-position-usd] }\n',
     });
@@ -113,7 +100,7 @@ describe('engine test', () => {
   });
 
   it('warns about a rule no case fires, and fails on it with --require-coverage', async () => {
-    const dir = folder({ 'limits.yaml': RULES, 'limits.test.yaml': 'cases:\n  - name: the example is allowed\n    expect: { outcome: allow, fired: [] }\n' });
+    const dir = await folder({ 'limits.yaml': RULES, 'limits.test.yaml': 'cases:\n  - name: the example is allowed\n    expect: { outcome: allow, fired: [] }\n' });
     const lenient = await engine('test', dir);
     expect(lenient.code).toBe(0);
     expect(lenient.stdout).toContain('warning: no passing case fires 1 rule: max-position-usd');

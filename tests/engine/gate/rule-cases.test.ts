@@ -1,26 +1,13 @@
 // The rule-case runner: runs *.test.yaml cases through the gate, reports failures with expected versus got, and refuses cases it cannot trust.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { caseContext, caseSnapshot, isRuleTestFileName, runRuleCases } from '../../../engine/gate/rule-cases.ts';
 import { exampleSnapshot } from '../../../engine/rules/fact-catalog.ts';
+import { makeRulesDir, positionCapFile, removeDir } from '../../helpers/rule-folder.ts';
 
-const RULES = `# yaml-language-server: $schema=../schemas/rule-file.schema.json
-rules:
-  - id: max-position-usd
-    description: Caps the dollar value of one position.
-    applies_to: [entry]
-    action: reject
-    params:
-      max_usd: { type: number, value: 100, unit: usd, min: 0, description: Largest position in USD. }
-    when:
-      all:
-        - fact: position.after_fill_notional_usd
-          operator: greaterThan
-          value: { param: max_usd }
-    message: Position would be {{position.after_fill_notional_usd}} USD; the cap is {{max_usd}} USD.
-  - id: btc-only-cap
+// The shared position cap, plus a one-instrument rule and a flatten that also applies at ticks: the cases below need all three.
+const RULES = `${positionCapFile({ maxUsd: 100 })}  - id: btc-only-cap
     description: A cap for one instrument only.
     applies_to: [entry]
     action: reject
@@ -61,20 +48,19 @@ const PASSING = `cases:
 
 const folders: string[] = [];
 
-function folder(files: Record<string, string>): string {
-  const dir = mkdtempSync(join(tmpdir(), 'tradegate-h3-cases-'));
+async function folder(files: Record<string, string>): Promise<string> {
+  const dir = await makeRulesDir(files);
   folders.push(dir);
-  for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
   return dir;
 }
 
-afterEach(() => {
-  for (const dir of folders.splice(0)) rmSync(dir, { recursive: true, force: true });
+afterEach(async () => {
+  for (const dir of folders.splice(0)) await removeDir(dir);
 });
 
 describe('runRuleCases', () => {
   it('passes cases whose decision matches, naming the file and line of each case', async () => {
-    const dir = folder({ 'limits.yaml': RULES, 'limits.test.yaml': PASSING });
+    const dir = await folder({ 'limits.yaml': RULES, 'limits.test.yaml': PASSING });
     const report = await runRuleCases(dir);
     expect(report.problems).toEqual([]);
     expect(report.results.map((r) => [r.name, r.passed, r.line, r.col])).toEqual([
@@ -88,7 +74,7 @@ describe('runRuleCases', () => {
   });
 
   it('fails a case whose outcome differs, with expected versus got', async () => {
-    const dir = folder({
+    const dir = await folder({
       'limits.yaml': RULES,
       'limits.test.yaml': `cases:\n  - name: wrongly expects 150 USD to pass\n    facts: { position: { after_fill_notional_usd: 150 } }\n    expect: { outcome: allow, fired: [] }\n`,
     });
@@ -105,7 +91,7 @@ describe('runRuleCases', () => {
   });
 
   it('checks fired as an exact set: a rule that fires but was not expected fails the case', async () => {
-    const dir = folder({
+    const dir = await folder({
       'limits.yaml': RULES,
       'limits.test.yaml': `cases:\n  - name: expects only the cap\n    facts: { position: { after_fill_notional_usd: 150 }, account: { drawdown_fraction: 0.06 } }\n    expect: { outcome: flatten, fired: [max-position-usd] }\n`,
     });
@@ -114,7 +100,7 @@ describe('runRuleCases', () => {
   });
 
   it('checks only the outcome when fired is omitted', async () => {
-    const dir = folder({
+    const dir = await folder({
       'limits.yaml': RULES,
       'limits.test.yaml': `cases:\n  - name: any reject will do\n    facts: { position: { after_fill_notional_usd: 150 } }\n    expect: { outcome: reject }\n`,
     });
@@ -122,7 +108,7 @@ describe('runRuleCases', () => {
   });
 
   it('requires errors to be stated: a fail-closed reject does not pass as an ordinary one', async () => {
-    const dir = folder({
+    const dir = await folder({
       'limits.yaml': RULES,
       'limits.test.yaml': `cases:\n  - name: a reject for the wrong reason\n    facts: { position: { after_fill_notional_usd: null } }\n    expect: { outcome: reject }\n`,
     });
@@ -133,7 +119,7 @@ describe('runRuleCases', () => {
 
   it('reports a case naming an unknown rule id as RULE_CASE_UNKNOWN_RULE at its position, and does not run it', async () => {
     const expectLine = '    expect: { outcome: reject, fired: [max-position-usd, max-postion-usd] }';
-    const dir = folder({
+    const dir = await folder({
       'limits.yaml': RULES,
       'limits.test.yaml': `cases:\n  - name: names a misspelt rule\n    facts: { position: { after_fill_notional_usd: 150 } }\n${expectLine}\n`,
     });
@@ -148,7 +134,7 @@ describe('runRuleCases', () => {
   });
 
   it('reports a case that sets a fact the catalog lacks, since the misspelt override would test nothing', async () => {
-    const dir = folder({
+    const dir = await folder({
       'limits.yaml': RULES,
       'limits.test.yaml': `cases:\n  - name: misspelt fact\n    facts: { position: { after_fill_notional: 150 }, markets: { bid: 1 } }\n    expect: { outcome: allow }\n`,
     });
@@ -161,7 +147,7 @@ describe('runRuleCases', () => {
   });
 
   it('reports a malformed test file with file:line:col and still runs the cases of the other files', async () => {
-    const dir = folder({
+    const dir = await folder({
       'limits.yaml': RULES,
       'a-broken.test.yaml': 'cases:\n  - name: x\n    expect: { outcome: allow\n',
       'b-schema.test.yaml': 'cases:\n  - name: uses expected instead of expect\n    expected: { outcome: allow }\n',
@@ -178,7 +164,7 @@ describe('runRuleCases', () => {
   });
 
   it('runs no case against a rule set that does not load, and reports the rule problems', async () => {
-    const dir = folder({ 'limits.yaml': RULES.replace('greaterThan\n', 'greaterThen\n'), 'limits.test.yaml': PASSING });
+    const dir = await folder({ 'limits.yaml': RULES.replace('greaterThan\n', 'greaterThen\n'), 'limits.test.yaml': PASSING });
     const report = await runRuleCases(dir);
     expect(report.ok).toBe(false);
     expect(report.ruleSet).toBeUndefined();
@@ -187,7 +173,7 @@ describe('runRuleCases', () => {
   });
 
   it('reports a rules folder with no test files, and a folder that does not exist', async () => {
-    const empty = await runRuleCases(folder({ 'limits.yaml': RULES }));
+    const empty = await runRuleCases(await folder({ 'limits.yaml': RULES }));
     expect(empty.problems.map((p) => p.code)).toEqual(['RULE_CASES_NOT_FOUND']);
     expect(empty.ok).toBe(false);
     const missing = await runRuleCases(join(tmpdir(), 'tradegate-h3-no-such-folder'));
@@ -195,7 +181,7 @@ describe('runRuleCases', () => {
   });
 
   it('lists enabled rules that no passing case fires', async () => {
-    const dir = folder({
+    const dir = await folder({
       'limits.yaml': RULES,
       'limits.test.yaml': `cases:\n  - name: only the cap\n    facts: { position: { after_fill_notional_usd: 150 } }\n    expect: { outcome: reject, fired: [max-position-usd] }\n  - name: a failing flatten case covers nothing\n    expect: { outcome: flatten, fired: [drawdown-flatten] }\n`,
     });
@@ -204,7 +190,7 @@ describe('runRuleCases', () => {
   });
 
   it('gives the same results with the json-rules-engine evaluator', async () => {
-    const dir = folder({ 'limits.yaml': RULES, 'limits.test.yaml': PASSING });
+    const dir = await folder({ 'limits.yaml': RULES, 'limits.test.yaml': PASSING });
     const compiled = await runRuleCases(dir, { evaluator: 'compiled' });
     const reference = await runRuleCases(dir, { evaluator: 'json-rules-engine' });
     expect(reference.results.map((r) => r.got)).toEqual(compiled.results.map((r) => r.got));
