@@ -171,6 +171,11 @@ export interface FundingInput {
   readonly markPrice: number;
   /** The venue's id of this funding event (or instrument + interval): posting it twice is a no-op. */
   readonly reference: string;
+  /**
+   * What the venue booked, signed from the holder's side (negative: paid). The money that moved wins
+   * over the ledger's own reckoning (qty x mark x rate), which is used only when the venue gives none.
+   */
+  readonly amountUsd?: number;
 }
 
 export interface FundingResult {
@@ -183,11 +188,12 @@ export function applyFunding(books: Books, f: FundingInput): FundingResult {
   return atomically(books.db, (): FundingResult => {
     if (books.cash.byReference('funding', f.reference)) return { amountUsd: 0, duplicate: true };
     const position = books.positions.get(f.instrument, 'outright');
-    const amount = fundingMicros(position?.qtyE8 ?? 0, f.markPrice, f.rate);
-    if (!position || amount === 0) return { amountUsd: 0, duplicate: false };
+    const amount = f.amountUsd === undefined ? fundingMicros(position?.qtyE8 ?? 0, f.markPrice, f.rate) : usdToMicros(f.amountUsd, 'funding amount');
+    if (amount === 0) return { amountUsd: 0, duplicate: false };
     books.cash.append({ kind: 'funding', amountMicros: amount, instrument: f.instrument, reference: f.reference,
       note: `rate ${f.rate} at ${f.markPrice}` });
-    books.positions.save({ ...position, fundingMicros: position.fundingMicros + amount });
+    // Cash moved either way; a payment on a position the ledger does not hold shows up in reconciliation.
+    if (position) books.positions.save({ ...position, fundingMicros: position.fundingMicros + amount });
     return { amountUsd: microsToUsd(amount), duplicate: false };
   });
 }

@@ -9,6 +9,7 @@ import { type ActivityOptions, ActivityTracker } from './activity.ts';
 import { type BuiltFacts, buildOrderFacts, type ExecuteContext } from './build-facts.ts';
 import { clientOrderId, intentKey, type OrderIntent } from './client-order-id.ts';
 import { FillSync } from './fill-sync.ts';
+import { FundingSync } from './funding-sync.ts';
 import { DEFAULT_MARKET_SLIPPAGE_BPS } from './market-facts.ts';
 import { flattenSnapshot } from './order-facts.ts';
 import { type MoveContext, moveOrder } from './order-moves.ts';
@@ -61,6 +62,8 @@ export interface ExecuteResult {
 
 export interface TickReport {
   readonly fillsApplied: number;
+  /** Funding payments booked (perpetuals). */
+  readonly fundingApplied: number;
   readonly ttl: TtlReport;
   readonly unconfirmed: readonly string[];
   readonly reconciled: ReconcileReport | null;
@@ -84,6 +87,7 @@ export class OrderManager {
   readonly #ctx: MoveContext;
   readonly #activity: ActivityTracker;
   readonly #fills: FillSync;
+  readonly #funding: FundingSync;
   readonly #reconciler: Reconciler;
   readonly #send: SendOrder;
   #instruments: Map<string, InstrumentInfo> | null = null;
@@ -97,7 +101,8 @@ export class OrderManager {
     this.#activity = new ActivityTracker(options.activity);
     this.#ctx = { ledger: options.ledger, venue: options.venue.name, clock: options.clock, activity: this.#activity };
     this.#fills = new FillSync(this.#ctx, options.venue, { pageLimit: options.fillPageLimit ?? 200 });
-    this.#reconciler = new Reconciler(this.#ctx, options.venue, this.#fills, options.reconcile);
+    this.#funding = new FundingSync(options.ledger, options.venue, { pageLimit: options.fillPageLimit ?? 200 });
+    this.#reconciler = new Reconciler(this.#ctx, options.venue, this.#fills, options.reconcile, this.#funding);
     this.#send = new SendOrder({
       ctx: this.#ctx, venue: options.venue, fills: this.#fills, sleep: options.sleep,
       ackTimeoutMs: options.ackTimeoutMs ?? DEFAULT_ACK_TIMEOUT_MS,
@@ -121,7 +126,7 @@ export class OrderManager {
     });
   }
 
-  /** Housekeeping between signals: new fills, TTL cancels, unconfirmed orders, scheduled reconciliation. */
+  /** Housekeeping between signals: new fills and funding, TTL cancels, unconfirmed orders, scheduled reconciliation. */
   tick(): Promise<TickReport> {
     return this.#serial(() => this.#haltOnError(() => this.#tick()));
   }
@@ -170,11 +175,12 @@ export class OrderManager {
   async #tick(): Promise<TickReport> {
     const { ledger, clock } = this.#o;
     const fills = await this.#fills.sync('venue');
+    const funding = await this.#funding.sync();
     const ttl = await cancelExpired(this.#ctx, this.#o.venue, this.#fills);
     const unconfirmed = markUnconfirmed(this.#ctx, this.#o.ackTimeoutMs ?? DEFAULT_ACK_TIMEOUT_MS).map((o) => o.clientOrderId);
     const every = ledger.orders.countInState('unknown') > 0 ? this.#reconciler.options.notFoundBackoffMs : (this.#o.reconcileEveryMs ?? DEFAULT_RECONCILE_EVERY_MS);
     const reconciled = clock.now() - this.#lastReconcileMs >= every ? await this.#reconcileNow(false) : null;
-    return { fillsApplied: fills.applied, ttl, unconfirmed, reconciled };
+    return { fillsApplied: fills.applied, fundingApplied: funding.applied, ttl, unconfirmed, reconciled };
   }
 
   async #execute(signal: Signal, context: ExecuteContext): Promise<ExecuteResult> {

@@ -3,6 +3,7 @@ import type { OrderRecord } from '../ledger/order-repository.ts';
 import type { Venue, VenueOrder } from '../plugins/plugin-api.ts';
 import type { OrderState } from '../types.ts';
 import type { FillSync, FillSyncReport } from './fill-sync.ts';
+import { FundingSync, type FundingSyncReport } from './funding-sync.ts';
 import { adoptVenueOrder, type MoveContext, moveOrder } from './order-moves.ts';
 import { isTerminal, ORDER_STATES } from './order-state.ts';
 import { compareBooks } from './reconcile-books.ts';
@@ -43,6 +44,7 @@ export interface OrderChange {
 export interface ReconcileReport {
   readonly startup: boolean;
   readonly fills: FillSyncReport;
+  readonly funding: FundingSyncReport;
   readonly ordersChecked: number;
   readonly changes: readonly OrderChange[];
   readonly notFound: readonly { readonly clientOrderId: string; readonly attempt: number }[];
@@ -58,13 +60,16 @@ export class Reconciler {
   readonly #ctx: MoveContext;
   readonly #venue: Venue;
   readonly #fills: FillSync;
+  readonly #funding: FundingSync;
   readonly #o: ReconcileOptions;
 
-  constructor(ctx: MoveContext, venue: Venue, fills: FillSync, options: Partial<ReconcileOptions> = {}) {
+  /** `funding` defaults to one of its own over the same venue (the order manager shares its with tick()). */
+  constructor(ctx: MoveContext, venue: Venue, fills: FillSync, options: Partial<ReconcileOptions> = {}, funding?: FundingSync) {
     this.#ctx = ctx;
     this.#venue = venue;
     this.#fills = fills;
     this.#o = { ...RECONCILE_DEFAULTS, ...options };
+    this.#funding = funding ?? new FundingSync(ctx.ledger, venue, { pageLimit: this.#o.pageLimit });
   }
 
   get options(): ReconcileOptions {
@@ -76,9 +81,12 @@ export class Reconciler {
     const { ledger } = this.#ctx;
     if (opts.startup) {
       this.#fills.restart();
+      this.#funding.restart();
       await this.#adoptOpeningBalance();
     }
     const fills = await this.#fills.sync('reconcile');
+    // Before the books are compared: funding moves cash without an order.
+    const funding = await this.#funding.sync();
     const open = await this.#openOrders();
     const changes: OrderChange[] = [];
     const notFound: { clientOrderId: string; attempt: number }[] = [];
@@ -110,7 +118,7 @@ export class Reconciler {
     }
     const mismatches = await this.#checkBooks();
     return {
-      startup: opts.startup, fills, ordersChecked: live.length, changes, notFound, foreignOrders, mismatches,
+      startup: opts.startup, fills, funding, ordersChecked: live.length, changes, notFound, foreignOrders, mismatches,
       breakerTripped: ledger.breaker.isTripped(),
     };
   }
@@ -197,14 +205,15 @@ export class Reconciler {
   }
 
   /**
-   * Positions and cash against the venue. A difference is checked once more after a fresh fill
-   * pull (a fill may land between our listing and the venue's position read); if it stays, the
+   * Positions and cash against the venue. A difference is checked once more after a fresh fill and
+   * funding pull (either may land between our listing and the venue's reads); if it stays, the
    * breaker trips with every difference named.
    */
   async #checkBooks(): Promise<string[]> {
     let diff = await this.#compare();
     if (diff.length > 0) {
       await this.#fills.sync('reconcile');
+      await this.#funding.sync();
       diff = await this.#compare();
     }
     if (diff.length > 0) this.#ctx.ledger.breaker.trip(`RECONCILE_MISMATCH: ${diff.join('; ')}`, 'reconcile');

@@ -47,11 +47,14 @@ export class FaultyVenue implements Venue {
   hiddenLookups = 0;
   /** Drops ttlMs from requests, like a venue without good-till-time orders: only the engine's TTL cancel ends them. */
   ignoreTtl = false;
+  /** Passed through when the inner venue lists funding (perpetuals), absent otherwise, as on the venue itself. */
+  readonly fundingPayments?: Venue['fundingPayments'];
 
   constructor(inner: Venue, clock: Clock) {
     this.#inner = inner;
     this.#clock = clock;
     this.name = inner.name;
+    if (inner.fundingPayments) this.fundingPayments = (query) => inner.fundingPayments!(query);
   }
 
   /** Queues faults for the next placeOrder calls, in order; calls with no fault queued pass through. */

@@ -188,6 +188,30 @@ describe('applyFunding', () => {
     expect(ledger.applyFunding({ instrument: 'NONE', rate: 0.01, markPrice: 1, reference: 'c' })).toEqual({ amountUsd: 0, duplicate: false });
     expect(ledger.cash.totalsByKind().funding).toBe(0);
   });
+
+  it('books the amount the venue booked when given, over its own reckoning, still once per reference', () => {
+    ledger.applyFill(fill('BTC-PERP', 'buy', 2, 50_000));
+    const cash = ledger.cashUsd();
+    // The venue charged on its own mark: 9.87, not the 10 that 2 x 50,000 x 0.0001 would give.
+    expect(ledger.applyFunding({ instrument: 'BTC-PERP', rate: 0.0001, markPrice: 50_000, reference: 'v-1', amountUsd: -9.87 })).toEqual({
+      amountUsd: -9.87,
+      duplicate: false,
+    });
+    expect(ledger.applyFunding({ instrument: 'BTC-PERP', rate: 0.0001, markPrice: 50_000, reference: 'v-1', amountUsd: -9.87 }).duplicate).toBe(true);
+    expect(ledger.cashUsd()).toBeCloseTo(cash - 9.87, 6);
+    expect(ledger.position('BTC-PERP').fundingUsd).toBe(-9.87);
+  });
+
+  it('books a venue payment as cash even without a position to hang it on: the money moved', () => {
+    expect(ledger.applyFunding({ instrument: 'ETH-PERP', rate: 0.0001, markPrice: 3_000, reference: 'v-2', amountUsd: -1.5 }).amountUsd).toBe(-1.5);
+    expect(ledger.cash.totalsByKind().funding).toBe(-1_500_000);
+  });
+
+  it('refuses a venue amount that is not a finite number (LEDGER_INVALID_AMOUNT)', () => {
+    expect(() => ledger.applyFunding({ instrument: 'BTC-PERP', rate: 0.0001, markPrice: 50_000, reference: 'v-3', amountUsd: Number.NaN })).toThrow(
+      expect.objectContaining({ code: 'LEDGER_INVALID_AMOUNT' }),
+    );
+  });
 });
 
 describe('applySettlement (binary markets)', () => {
