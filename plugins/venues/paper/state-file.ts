@@ -9,6 +9,7 @@ export const STATE_EVENTS = {
   loaded: 'paper.state_loaded',
   fresh: 'paper.state_fresh',
   tempRemoved: 'paper.state_temp_removed',
+  tempKept: 'paper.state_temp_kept',
 } as const;
 
 export type StateRead<T> = { readonly kind: 'missing' } | { readonly kind: 'loaded'; readonly state: T } | { readonly kind: 'corrupt'; readonly reason: string; readonly keptAs: string | null };
@@ -21,18 +22,29 @@ function tempPrefix(path: string): string {
 
 /**
  * The new content is complete on disk before it takes the file's name: a crash at any point leaves either the old
- * state or the new one, never half of one. A leftover temp file is ignored (and removed) on the next read.
+ * state or the new one, never half of one. The temp file carries the writer's pid, so the next read can tell a
+ * crash's leftover (removed) from a save still in progress in a running process (kept).
  */
 export function writeStateAtomic(path: string, value: unknown, fsync: boolean): void {
   const temp = join(dirname(path), `${tempPrefix(path)}${process.pid}-${++tempCounter}`);
-  const fd = openSync(temp, 'w', 0o600);
   try {
-    writeSync(fd, JSON.stringify(value));
-    if (fsync) fsyncSync(fd);
-  } finally {
-    closeSync(fd);
+    const fd = openSync(temp, 'w', 0o600);
+    try {
+      writeSync(fd, JSON.stringify(value));
+      if (fsync) fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(temp, path);
+  } catch (err) {
+    // This process stays alive, so the read-time clean-up would keep its temp file: a failed save removes its own.
+    try {
+      rmSync(temp, { force: true });
+    } catch {
+      // The save's own error says more than why its temp file could not go too.
+    }
+    throw err;
   }
-  renameSync(temp, path);
   if (fsync) syncDir(dirname(path));
 }
 
@@ -46,12 +58,42 @@ function syncDir(dir: string): void {
   }
 }
 
+/** The pid a temp file's name carries (`<name>.tmp-<pid>-<seq>`), or null when it names no process kill() accepts. */
+function tempWriterPid(prefix: string, tempName: string): number | null {
+  const match = /^(\d+)-\d+$/.exec(tempName.slice(prefix.length));
+  if (!match) return null;
+  const pid = Number(match[1]);
+  // 0 and negatives would address process groups; kill() refuses pids past 2^31 - 1.
+  return pid >= 1 && pid <= 0x7fffffff ? pid : null;
+}
+
+/** kill(pid, 0) delivers nothing: ESRCH says no such process; EPERM says it exists but is not ours to signal. */
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code !== 'ESRCH';
+  }
+}
+
+/**
+ * Removes temp files whose writer has died: the leftovers of a crash. A temp file of a live process is a save in
+ * progress (another process on this folder, such as a session still running); removing it would make that save's
+ * rename fail, so it is left in place.
+ */
 function removeLeftoverTemps(path: string, logger: PluginLogger): void {
   const prefix = tempPrefix(path);
   for (const name of readdirSync(dirname(path))) {
     if (!name.startsWith(prefix)) continue;
-    rmSync(join(dirname(path), name), { force: true });
-    logger.warn({ event: STATE_EVENTS.tempRemoved, file: join(dirname(path), name) }, 'removed a temp state file left by an interrupted save');
+    const file = join(dirname(path), name);
+    const pid = tempWriterPid(prefix, name);
+    if (pid !== null && processAlive(pid)) {
+      logger.warn({ event: STATE_EVENTS.tempKept, file, pid }, 'left a temp state file in place: the process saving it is still running');
+      continue;
+    }
+    rmSync(file, { force: true });
+    logger.warn({ event: STATE_EVENTS.tempRemoved, file, pid }, 'removed a temp state file left by an interrupted save');
   }
 }
 

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { VenueFill } from '../../../../engine/plugins/plugin-api.ts';
 import { STATE_FILE } from '../../../../plugins/venues/paper/paper-venue.ts';
+import { endedPid, holdSave } from '../../../helpers/paper-saves.ts';
 import { type Harness, minute, openPaper, order, SPOT, T0 } from './paper-fixture.ts';
 
 let h: Harness;
@@ -159,18 +160,38 @@ describe('state across restarts', () => {
     expect(bad.includes(newFill!.venueFillId)).toBe(false);
   });
 
-  it('a temp file left by an interrupted save does not corrupt the state and is cleaned up', async () => {
+  it('a temp file left by a save whose process has ended does not corrupt the state and is cleaned up', async () => {
     h = openPaper();
     h.feed(minute(-1, 6800, 6801));
     await h.venue.placeOrder(order({ clientOrderId: 'kept', quantity: 0.5 }));
     h.feed(minute(0, 6800, 6801));
-    const leftover = join(h.stateDir, `${STATE_FILE}.tmp-99999-7`);
+    const leftover = join(h.stateDir, `${STATE_FILE}.tmp-${endedPid()}-7`);
     writeFileSync(leftover, '{"version":1,"cashMic');
     const restarted = h.reopen();
     expect(await restarted.getOrder('kept')).toMatchObject({ status: 'filled' });
     expect(existsSync(leftover)).toBe(false);
     expect(h.capture.events('paper.state_temp_removed')).toHaveLength(1);
     expect(h.capture.events('paper.state_corrupt')).toHaveLength(0);
+  });
+
+  it("opening the venue while another process is midway through a save leaves that save's temp file, and the save lands", async () => {
+    h = openPaper();
+    h.feed(minute(-1, 6800, 6801));
+    await h.venue.placeOrder(order({ clientOrderId: 'first', quantity: 0.5 }));
+    h.feed(minute(0, 6800, 6801));
+    const path = join(h.stateDir, STATE_FILE);
+    const saved = readFileSync(path, 'utf8');
+    const save = await holdSave(path, saved);
+    const opened = h.reopen();
+    const tempAfterOpen = existsSync(save.temp);
+    const done = await save.finish();
+    expect(tempAfterOpen).toBe(true);
+    expect(done).toEqual({ line: { saved: true, pid: save.pid }, code: 0 });
+    expect(await opened.getOrder('first')).toMatchObject({ status: 'filled' });
+    expect(readdirSync(h.stateDir)).toEqual([STATE_FILE]);
+    expect(readFileSync(path, 'utf8')).toBe(saved);
+    expect(h.capture.events('paper.state_temp_kept')).toHaveLength(1);
+    expect(h.capture.events('paper.state_temp_removed')).toHaveLength(0);
   });
 
   it('every save goes through a temp file renamed over the state, leaving only the state file behind', async () => {
