@@ -30,25 +30,29 @@ function runnerOf(db: Database.Database): Runner {
     // BEGIN IMMEDIATE: a deferred transaction that reads, then writes, fails at once with SQLITE_BUSY
     // when another process (engine kill, engine breaker) commits in between; busy_timeout cannot help
     // it. Taking the write lock at BEGIN makes such writers queue behind the busy timeout instead.
-    run: db.transaction((work: () => unknown) => {
-      const level = ++runner.depth;
-      try {
-        const result = work();
-        // A joined block of this level failed and someone caught it: its half-done writes must not commit.
-        const broken = runner.broken.get(level);
-        if (broken !== undefined) throw broken.error;
-        return result;
-      } catch (error) {
-        // This level rolls back (to its savepoint, or entirely), taking the joined block's writes with it.
-        runner.broken.delete(level);
-        throw error;
-      } finally {
-        runner.depth -= 1;
-      }
-    }).immediate,
+    // Thrown out of the wrapper, an error rolls the level back (to its savepoint, or entirely).
+    run: db.transaction((work: () => unknown) => asLevel(runner, work)).immediate,
   };
   RUNNERS.set(db, runner);
   return runner;
+}
+
+/** Runs `work` as the next level of `runner`; `onFailure` undoes its writes when nothing else will. */
+function asLevel<T>(runner: Runner, work: () => T, onFailure?: () => void): T {
+  const level = ++runner.depth;
+  try {
+    const result = work();
+    // A joined block of this level failed and someone caught it: its half-done writes must not commit.
+    const broken = runner.broken.get(level);
+    if (broken !== undefined) throw broken.error;
+    return result;
+  } catch (error) {
+    runner.broken.delete(level);
+    onFailure?.();
+    throw error;
+  } finally {
+    runner.depth -= 1;
+  }
 }
 
 /**
@@ -113,20 +117,10 @@ export function deferCommit<T>(db: Database.Database, fn: () => T): T {
  * rolls back, which is exactly that unit.
  */
 function firstUnit<T>(runner: Runner, fn: () => T): T {
-  const level = ++runner.depth;
-  try {
-    const result = fn();
-    const broken = runner.broken.get(level);
-    if (broken !== undefined) throw broken.error;
-    return result;
-  } catch (error) {
-    runner.broken.delete(level);
+  return asLevel(runner, fn, () => {
     runner.group = false;
     runner.rollback.run();
-    throw error;
-  } finally {
-    runner.depth -= 1;
-  }
+  });
 }
 
 /** True while deferred units wait for their commit. */

@@ -2,6 +2,7 @@
 import type { EventSource, OrderRecord } from '../ledger/order-repository.ts';
 import type { Venue, VenueFill } from '../plugins/plugin-api.ts';
 import { ingestFill, type MoveContext } from './order-moves.ts';
+import { type Pulled, ResumableListing } from './resumable-listing.ts';
 
 export interface FillSyncOptions {
   readonly pageLimit: number;
@@ -21,36 +22,25 @@ export interface FillSyncReport {
   readonly orders: ReadonlyMap<string, OrderRecord>;
 }
 
-export interface PulledFills {
-  readonly items: readonly VenueFill[];
-  readonly resume: string | null;
-  readonly lastTs: number;
-}
+export type PulledFills = Pulled<VenueFill>;
 
 /**
- * Follows `cursor` to the end of the listing and keeps the venue's `resumeCursor`, so the next
- * pull reads only what was appended since. A venue without resume cursors is re-read from the
- * last fill time seen (the overlap is dropped as duplicates by the ledger). The position is
- * advanced only after every fetched fill is booked, so a failure re-reads, never skips.
+ * Pulls through a ResumableListing (every page, then only what was appended since) and books each
+ * fill once; pull() and apply() are split from advance() so a caller can book the fills inside its
+ * own transaction and move the position only once that committed.
  */
 export class FillSync {
   readonly #ctx: MoveContext;
-  readonly #venue: Venue;
-  readonly #o: FillSyncOptions;
-  #resume: string | null = null;
-  #lastTs: number | undefined;
+  readonly #listing: ResumableListing<VenueFill>;
 
   constructor(ctx: MoveContext, venue: Venue, options: FillSyncOptions) {
     this.#ctx = ctx;
-    this.#venue = venue;
-    this.#o = options;
-    this.#lastTs = options.sinceMs;
+    this.#listing = new ResumableListing((q) => venue.listFills(q), options);
   }
 
   /** Reads again from the start (or `sinceMs`): reconciliation at startup wants the whole picture. */
   restart(sinceMs?: number): void {
-    this.#resume = null;
-    this.#lastTs = sinceMs ?? this.#o.sinceMs;
+    this.#listing.restart(sinceMs);
   }
 
   async sync(source: EventSource = 'venue'): Promise<FillSyncReport> {
@@ -60,33 +50,13 @@ export class FillSync {
     return report;
   }
 
-  /**
-   * Reads every fill appended since the last advance, following `cursor` to the end. Book them
-   * with apply(), then advance(): split so a caller can book them inside its own transaction and
-   * move the position only once that committed.
-   */
-  async pull(): Promise<PulledFills> {
-    const items: VenueFill[] = [];
-    let cursor: string | null = this.#resume;
-    let resume: string | null = this.#resume;
-    let lastTs = 0;
-    const since = this.#resume === null ? this.#lastTs : undefined;
-    for (;;) {
-      const page = await this.#venue.listFills({ cursor, limit: this.#o.pageLimit, ...(since !== undefined ? { sinceMs: since } : {}) });
-      for (const f of page.items) {
-        items.push(f);
-        if (f.ts > lastTs) lastTs = f.ts;
-      }
-      if (page.resumeCursor !== undefined) resume = page.resumeCursor;
-      if (page.cursor === null) break;
-      cursor = page.cursor;
-    }
-    return { items, resume, lastTs };
+  /** Reads every fill appended since the last advance, following `cursor` to the end. */
+  pull(): Promise<PulledFills> {
+    return this.#listing.pull();
   }
 
   advance(pulled: PulledFills): void {
-    this.#resume = pulled.resume;
-    if (pulled.lastTs > (this.#lastTs ?? 0)) this.#lastTs = pulled.lastTs;
+    this.#listing.advance(pulled);
   }
 
   /** Books fills already in hand (an acknowledgement that carried them, or a fetched page). */

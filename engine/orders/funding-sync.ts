@@ -1,6 +1,7 @@
 // Pulls the venue's perpetual funding payments page by page and books each exactly once, resuming where the last pull ended.
 import type { Venue, VenueFundingPayment } from '../plugins/plugin-api.ts';
 import type { OrderLedger } from './order-ports.ts';
+import { ResumableListing } from './resumable-listing.ts';
 
 export interface FundingSyncOptions {
   readonly pageLimit: number;
@@ -29,31 +30,25 @@ const NOTHING: FundingSyncReport = { fetched: 0, applied: 0, duplicates: 0, amou
  */
 export class FundingSync {
   readonly #ledger: Pick<OrderLedger, 'applyFunding'>;
-  readonly #venue: Venue;
-  readonly #o: FundingSyncOptions;
-  #resume: string | null = null;
-  #lastTs: number | undefined;
+  readonly #listing: ResumableListing<VenueFundingPayment> | null;
 
   constructor(ledger: Pick<OrderLedger, 'applyFunding'>, venue: Venue, options: FundingSyncOptions) {
     this.#ledger = ledger;
-    this.#venue = venue;
-    this.#o = options;
-    this.#lastTs = options.sinceMs;
+    this.#listing = venue.fundingPayments ? new ResumableListing((q) => venue.fundingPayments!(q), options) : null;
   }
 
   /** Reads again from the start (or `sinceMs`): reconciliation at startup wants the whole picture. */
   restart(sinceMs?: number): void {
-    this.#resume = null;
-    this.#lastTs = sinceMs ?? this.#o.sinceMs;
+    this.#listing?.restart(sinceMs);
   }
 
   async sync(): Promise<FundingSyncReport> {
-    if (!this.#venue.fundingPayments) return NOTHING;
-    const { items, resume, lastTs } = await this.#pull();
+    if (!this.#listing) return NOTHING;
+    const pulled = await this.#listing.pull();
     let applied = 0;
     let duplicates = 0;
     let amountUsd = 0;
-    for (const p of items) {
+    for (const p of pulled.items) {
       const r = this.#ledger.applyFunding({ instrument: p.instrument, rate: p.rate, markPrice: p.markPrice, reference: p.reference, amountUsd: p.amountUsd });
       if (r.duplicate) {
         duplicates += 1;
@@ -63,27 +58,7 @@ export class FundingSync {
       amountUsd += r.amountUsd;
     }
     // Moved only once every payment fetched is booked: a failure re-reads, never skips.
-    this.#resume = resume;
-    if (lastTs > (this.#lastTs ?? 0)) this.#lastTs = lastTs;
-    return { fetched: items.length, applied, duplicates, amountUsd };
-  }
-
-  async #pull(): Promise<{ items: VenueFundingPayment[]; resume: string | null; lastTs: number }> {
-    const items: VenueFundingPayment[] = [];
-    let cursor: string | null = this.#resume;
-    let resume: string | null = this.#resume;
-    let lastTs = 0;
-    const since = this.#resume === null ? this.#lastTs : undefined;
-    for (;;) {
-      const page = await this.#venue.fundingPayments!({ cursor, limit: this.#o.pageLimit, ...(since !== undefined ? { sinceMs: since } : {}) });
-      for (const p of page.items) {
-        items.push(p);
-        if (p.ts > lastTs) lastTs = p.ts;
-      }
-      if (page.resumeCursor !== undefined) resume = page.resumeCursor;
-      if (page.cursor === null) break;
-      cursor = page.cursor;
-    }
-    return { items, resume, lastTs };
+    this.#listing.advance(pulled);
+    return { fetched: pulled.items.length, applied, duplicates, amountUsd };
   }
 }
