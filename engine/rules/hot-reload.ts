@@ -2,13 +2,15 @@
 import { basename, join } from 'node:path';
 import { type FSWatcher, watch } from 'chokidar';
 import type { EventBus } from '../bus.ts';
-import { ROOT_POINTER } from '../config/json-pointer.ts';
 import { type Clock, systemClock } from '../clock.ts';
 import { type Problem, TradegateError, formatProblem } from '../errors.ts';
-import { caughtMidSave, isRuleFileName, loadRuleSet } from './load-rules.ts';
+import { isRuleFileName, loadRuleSet } from './load-rules.ts';
 import { RemovalGrace } from './removal-grace.ts';
 import { diffRuleSets } from './rule-diff.ts';
 import type { RuleSet } from './rule-set.ts';
+import { SaveOverlapGuard } from './save-overlap.ts';
+
+export { QUICK_RETRIES } from './save-overlap.ts';
 
 /** Where the gate reads the rule set in force: one complete, immutable set per call. */
 export interface RuleSetHolder {
@@ -64,13 +66,6 @@ export interface LiveRuleSet extends RuleSetHolder {
  */
 export const DEFAULT_DEBOUNCE_MS = 25;
 export const DEFAULT_MAX_WAIT_MS = 500;
-/**
- * Loads in a row that may have read a save half-done (a file changed during its read, or a watcher event for a
- * rule file arrived while the load ran) are deferred quietly this many times, each retried after the debounce;
- * the next one is reported as `rules.reload_failed`, so a file written without end still surfaces. None is
- * ever swapped in.
- */
-export const QUICK_RETRIES = 8;
 
 /**
  * Loads the rules in `dir` and keeps them current as the folder changes. Refuses to start
@@ -95,12 +90,8 @@ class Reloader implements LiveRuleSet {
   #pending = false;
   #loads = 0;
   #closed = false;
-  /** Watcher events for rule files so far, and the last file named: a load that sees this move may hold half a save. */
-  #changes = 0;
-  #lastChanged: string | undefined;
-  /** Loads in a row that were deferred because a save overlapped them. */
-  #unsettled = 0;
   readonly #grace: RemovalGrace;
+  readonly #overlap: SaveOverlapGuard;
 
   constructor(dir: string, options: HotReloadOptions) {
     this.dir = dir;
@@ -108,6 +99,16 @@ class Reloader implements LiveRuleSet {
     this.#clock = options.clock ?? systemClock;
     this.#load = options.load ?? loadRuleSet;
     this.#grace = new RemovalGrace({ graceMs: options.removalGraceMs, logger: options.logger, bus: options.bus, onExpiry: () => this.#requestLoad() });
+    this.#overlap = new SaveOverlapGuard({
+      dir,
+      load: this.#load,
+      logger: options.logger,
+      // A change seen by the watcher has already scheduled the next load; a torn read it missed has not.
+      retry: () => {
+        if (!this.#pending && !this.#timer) this.#schedule();
+      },
+      giveUp: (problems, kept) => this.#refuse(problems, kept),
+    });
   }
 
   current(): RuleSet {
@@ -179,8 +180,7 @@ class Reloader implements LiveRuleSet {
   }
 
   #changed(path: string): void {
-    this.#changes++;
-    this.#lastChanged = path;
+    this.#overlap.changed(path);
     this.#schedule();
   }
 
@@ -230,21 +230,13 @@ class Reloader implements LiveRuleSet {
 
   async #reloadOnce(): Promise<void> {
     const startedAt = this.#clock.now();
-    const changesBefore = this.#changes;
-    let result: Awaited<ReturnType<RuleSetLoader>>;
-    try {
-      // No retries inside the load: this reloader retries after its debounce, when the save is more likely done.
-      result = await this.#load(this.dir, { unstableRetries: 0 });
-    } catch (error) {
-      result = { ok: false, problems: [loaderCrash(this.dir, error)] };
-    }
+    const read = await this.#overlap.read();
     this.#loads++;
     if (this.#closed) return;
     const previous = this.current();
-    const midSave = !result.ok && caughtMidSave(result.problems);
     // The max-wait load of a busy folder lands here too: a save it overlapped is not swapped in either.
-    if (midSave || this.#changes !== changesBefore) return this.#defer(midSave ? result.problems : [], previous);
-    this.#unsettled = 0;
+    if (this.#overlap.deferIfOverlapped(read, previous)) return;
+    const { result } = read;
     if (!result.ok) return this.#refuse(result.problems, previous);
     const next = this.#grace.hold(previous, result.ruleSet);
     if (next.version === previous.version) {
@@ -263,28 +255,6 @@ class Reloader implements LiveRuleSet {
     this.#options.bus?.emit('rules.reloaded', { version: next.version, previousVersion: previous.version, diff, ms });
   }
 
-  /**
-   * A load a save overlapped says nothing about the rules, so it is neither swapped in nor refused: it is
-   * logged and made again after the debounce. Only a run longer than QUICK_RETRIES is reported, once.
-   */
-  #defer(problems: readonly Problem[], kept: RuleSet): void {
-    this.#unsettled++;
-    const reason = problems.length > 0 ? 'a rule file changed while it was read' : 'a rule file changed while the rules were loading';
-    const files = problems.length > 0 ? problems.map((p) => p.file) : [this.#lastChanged ?? this.dir];
-    this.#options.logger.info(
-      { event: 'rules.reload_deferred', dir: this.dir, reason, files, attempt: this.#unsettled, keptVersion: kept.version },
-      `${reason} (${files.join(', ')}); loading again once it is quiet, ${kept.version} stays in force`,
-    );
-    if (this.#unsettled === QUICK_RETRIES + 1) {
-      const reported = problems.length > 0 ? problems : files.map((file) => stillChanging(file, this.#unsettled));
-      this.#refuse(reported, kept);
-      // From here only a watcher event loads again: a file whose reads never settle is not retried in a loop.
-      return;
-    }
-    // A change seen by the watcher has already scheduled the next load; a torn read it missed has not.
-    if (this.#unsettled <= QUICK_RETRIES && !this.#pending && !this.#timer) this.#schedule();
-  }
-
   #refuse(problems: readonly Problem[], kept: RuleSet): void {
     this.#options.logger.error(
       { event: 'rules.reload_failed', dir: this.dir, keptVersion: kept.version, problems: problems.map(formatProblem) },
@@ -292,21 +262,4 @@ class Reloader implements LiveRuleSet {
     );
     this.#options.bus?.emit('rules.reload_failed', { problems, keptVersion: kept.version });
   }
-}
-
-function stillChanging(file: string, loads: number): Problem {
-  return {
-    code: 'FILE_CHANGED_WHILE_READ',
-    file,
-    line: 1,
-    col: 1,
-    pointer: ROOT_POINTER,
-    message: `the rule files changed during each of the last ${loads} loads; the edit is not applied until they stay still for one load`,
-  };
-}
-
-/** The loader promises problems, not exceptions; if it throws anyway the edit is still refused, with a located problem. */
-function loaderCrash(dir: string, error: unknown): Problem {
-  const text = error instanceof Error ? error.message : String(error);
-  return { code: 'RULES_RELOAD_FAILED', file: dir, line: 1, col: 1, pointer: ROOT_POINTER, message: `loading the rules failed unexpectedly: ${text}` };
 }
