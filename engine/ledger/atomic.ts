@@ -100,7 +100,9 @@ export function joinTransaction<T>(db: Database.Database, fn: () => T): T {
  * reconciliation learns them again from the venue. Nothing is lost that the venue does not hold,
  * and since every unit commits with or after the group, the ledger never holds a later unit (the
  * next order's pending_submit, say) without the deferred writes its decision was made on.
- * Inside an open unit `fn` simply joins it.
+ * Inside an open unit `fn` simply joins it. A lone statement run outside any unit while the group is
+ * open joins the group too (SQLite does not autocommit inside an open transaction): it commits with
+ * the group, so a write whose durability matters on its own goes through atomically().
  */
 export function deferCommit<T>(db: Database.Database, fn: () => T): T {
   const runner = runnerOf(db);

@@ -241,6 +241,19 @@ describe('deferCommit', () => {
     expect(rows()).toEqual(['ack']);
   });
 
+  it('takes a lone statement run outside any unit into the open group, committing it with the group', () => {
+    const c = twoConnections();
+    try {
+      deferCommit(c.a, () => c.a.prepare('INSERT INTO t (v) VALUES (?)').run('ack'));
+      c.a.prepare('INSERT INTO t (v) VALUES (?)').run('lone write');
+      expect(c.other()).toEqual([]);
+      flushDeferred(c.a);
+      expect(c.other()).toEqual(['ack', 'lone write']);
+    } finally {
+      c.close();
+    }
+  });
+
   it('joins an open unit instead of opening a group inside it', () => {
     atomically(db, () => {
       put('unit');
