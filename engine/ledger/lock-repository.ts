@@ -21,6 +21,8 @@ export class LockRepository {
   readonly #active;
   readonly #release;
   readonly #purge;
+  readonly #prefixed;
+  readonly #releasePrefixed;
 
   constructor(db: Database.Database, clock: Clock) {
     this.#clock = clock;
@@ -34,6 +36,8 @@ export class LockRepository {
     this.#active = db.prepare<[number], Lock>(`SELECT ${COLUMNS} FROM locks WHERE until_ms > ? ORDER BY scope`);
     this.#release = db.prepare('DELETE FROM locks WHERE scope = ?');
     this.#purge = db.prepare('DELETE FROM locks WHERE until_ms <= ?');
+    this.#prefixed = db.prepare<[string, string], Lock>(`SELECT ${COLUMNS} FROM locks WHERE substr(scope, 1, length(?)) = ? ORDER BY scope`);
+    this.#releasePrefixed = db.prepare('DELETE FROM locks WHERE substr(scope, 1, length(?)) = ?');
   }
 
   /** Locks `scope` until `untilMs` (epoch ms); returns the lock in force afterwards. */
@@ -66,6 +70,19 @@ export class LockRepository {
 
   release(scope: string): boolean {
     return this.#release.run(scope).changes === 1;
+  }
+
+  /**
+   * Every lock whose scope starts with `prefix`, expired or not: for an owner that times its locks on
+   * a clock of its own (the kill switch's session clock) and decides itself which still hold.
+   */
+  startingWith(prefix: string): Lock[] {
+    return this.#prefixed.all(prefix, prefix);
+  }
+
+  /** Releases every lock whose scope starts with `prefix`; returns how many. */
+  releaseStartingWith(prefix: string): number {
+    return this.#releasePrefixed.run(prefix, prefix).changes;
   }
 
   /** Deletes expired locks; returns how many. Expired locks are already ignored, so this is housekeeping. */

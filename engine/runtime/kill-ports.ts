@@ -4,7 +4,7 @@ import { KillEventRepository } from '../ledger/kill-event-repository.ts';
 import type { Ledger } from '../ledger/ledger.ts';
 import type { KillLevel } from '../types.ts';
 import { type ControlsService, controlsFacts } from './controls.ts';
-import type { KillStore, KillSwitch, KillTrigger, RaisedLevel } from './kill-switch.ts';
+import type { HoldStore, KillStore, KillSwitch, KillTrigger, RaisedLevel } from './kill-switch.ts';
 import type { ControlsPort } from './trading-state.ts';
 
 const RANK = ['none', 'pause', 'flatten', 'emergency'] as const;
@@ -16,9 +16,10 @@ const above = (a: KillLevel, b: KillLevel): boolean => RANK.indexOf(a) > RANK.in
  * also leaves a kill_events row with its reason, stamped by `clock` (wall time: operators read it). Reads skip the service's cache: the switch polls on wall
  * time, far more often than the session clock may move.
  */
-export function ledgerKillStore(ledger: Pick<Ledger, 'db' | 'transaction'>, controls: ControlsService, clock: Clock): KillStore {
+export function ledgerKillStore(ledger: Pick<Ledger, 'db' | 'transaction' | 'locks'>, controls: ControlsService, clock: Clock): KillStore {
   const trail = new KillEventRepository(ledger.db, clock);
   return {
+    holds: ledgerHoldStore(ledger),
     read() {
       controls.invalidate();
       const level = controls.current().killLevel;
@@ -35,6 +36,32 @@ export function ledgerKillStore(ledger: Pick<Ledger, 'db' | 'transaction'>, cont
       });
     },
     fileApplied: (identity) => trail.fileApplied(identity),
+  };
+}
+
+const HOLD_PREFIX = 'kill-hold:';
+const RAISED: readonly RaisedLevel[] = ['pause', 'flatten', 'emergency'];
+
+/**
+ * Cooldown holds as locks, one per rule and level: scope `kill-hold:<rule id>:<level>`, until the
+ * hold's end on the switch's clock. Rule ids are kebab-case, so the level is what follows the last colon.
+ */
+export function ledgerHoldStore(ledger: Pick<Ledger, 'locks'>): HoldStore {
+  return {
+    load() {
+      return ledger.locks.startingWith(HOLD_PREFIX).flatMap((lock) => {
+        const rest = lock.scope.slice(HOLD_PREFIX.length);
+        const cut = rest.lastIndexOf(':');
+        const level = RAISED.find((l) => l === rest.slice(cut + 1));
+        return cut > 0 && level ? [{ ruleId: rest.slice(0, cut), level, untilMs: lock.untilMs, reason: lock.reason }] : [];
+      });
+    },
+    save(hold) {
+      ledger.locks.lock(`${HOLD_PREFIX}${hold.ruleId}:${hold.level}`, hold.untilMs, hold.reason, `rule:${hold.ruleId}`);
+    },
+    clear() {
+      ledger.locks.releaseStartingWith(HOLD_PREFIX);
+    },
   };
 }
 

@@ -28,8 +28,23 @@ export interface StoredKill {
   readonly updatedAtMs: number | null;
 }
 
+/** A kill rule's cooldown hold as kept across restarts. */
+export interface HoldRecord extends Hold {
+  readonly ruleId: string;
+}
+
+/** Where cooldown holds persist, so a restart does not end a cooldown early (kill-ports.ts: the ledger's locks). */
+export interface HoldStore {
+  /** Every hold kept, expired or not: the switch decides on its own clock which still hold. */
+  load(): readonly HoldRecord[];
+  save(hold: HoldRecord): void;
+  clear(): void;
+}
+
 /** Where levels persist (engine/runtime/kill-ports.ts: the ledger's runtime controls and kill_events). */
 export interface KillStore {
+  /** Omitted: cooldown holds live in this process only. */
+  readonly holds?: HoldStore;
   /** Never throws: a store that cannot be read answers at least pause (fail closed). */
   read(): StoredKill;
   /** Records the trigger; stores `level` when it is above the stored one (a trigger never lowers). */
@@ -71,7 +86,7 @@ export interface KillSwitchOptions {
   readonly logger?: Pick<Logger, 'info' | 'warn' | 'error'>;
 }
 
-interface Hold {
+export interface Hold {
   readonly level: RaisedLevel;
   readonly untilMs: number;
   readonly reason: string;
@@ -90,8 +105,8 @@ function message(error: unknown): string {
 /**
  * The most severe level wins. Every trigger but a rule with a cooldown is persisted in the stored
  * controls, so it survives a restart and only an operator lowers it (`engine kill --level none` or the
- * API). A rule with a cooldown holds its level here only, and the hold lapses once the rule has not
- * fired for the cooldown. A raise to flatten or emergency cancels every resting order and closes every
+ * API). A rule with a cooldown holds its level until the rule has not fired for the cooldown; the hold
+ * is kept in the store's locks, so a restart does not end it early, and an operator's lowering ends it. A raise to flatten or emergency cancels every resting order and closes every
  * position; emergency then stops the process with exit code 99.
  */
 export class KillSwitch {
@@ -113,8 +128,9 @@ export class KillSwitch {
     this.#o = options;
   }
 
-  /** Reads every source once (a level stored before a restart acts now), then polls. */
+  /** Reads every source once (a level stored or a cooldown held before a restart acts now), then polls. */
   start(): void {
+    this.#loadHolds();
     this.poll();
     this.#cancel ??= (this.#o.every ?? realEvery)(this.#o.pollMs ?? KILL_POLL_MS, () => this.poll());
   }
@@ -169,8 +185,33 @@ export class KillSwitch {
     }
     const untilMs = this.#o.clock.now() + cooldownMs;
     const held = this.#holds.get(ruleId);
-    this.#holds.set(ruleId, { level: higherLevel(held?.level ?? 'none', level) as RaisedLevel, untilMs: Math.max(held?.untilMs ?? 0, untilMs), reason });
+    const hold: Hold = { level: higherLevel(held?.level ?? 'none', level) as RaisedLevel, untilMs: Math.max(held?.untilMs ?? 0, untilMs), reason };
+    this.#holds.set(ruleId, hold);
+    try {
+      this.#o.store.holds?.save({ ruleId, ...hold });
+    } catch (error) {
+      this.#o.logger?.error({ event: 'kill.persist_failed', level: hold.level, source: 'rule', rule: ruleId, message: message(error) }, 'cooldown hold could not be stored; it holds in this process only');
+    }
     this.#settle(trigger);
+  }
+
+  /** Holds kept from before a restart that have not run out by this switch's clock. */
+  #loadHolds(): void {
+    let kept: readonly HoldRecord[];
+    try {
+      kept = this.#o.store.holds?.load() ?? [];
+    } catch (error) {
+      // Fail closed: a cooldown that may still run cannot be read, so pause until an operator looks.
+      this.#o.logger?.error({ event: 'kill.holds_unreadable', message: message(error) }, 'stored cooldown holds could not be read; pausing');
+      this.#floor = higherLevel(this.#floor, 'pause');
+      return;
+    }
+    const now = this.#o.clock.now();
+    for (const { ruleId, level, untilMs, reason } of kept) {
+      if (untilMs <= now) continue;
+      const held = this.#holds.get(ruleId);
+      this.#holds.set(ruleId, { level: higherLevel(held?.level ?? 'none', level) as RaisedLevel, untilMs: Math.max(held?.untilMs ?? 0, untilMs), reason });
+    }
   }
 
   /** Rules whose cooldown hold is running, with when it ends. */
@@ -206,11 +247,20 @@ export class KillSwitch {
       // An operator lowered it: cooldown holds go too (a rule still firing holds again at its next tick).
       if (rank(stored.level) < rank(this.#stored.level)) {
         this.#holds.clear();
+        this.#clearStoredHolds();
         this.#storedLowered = true;
       }
     }
     this.#stamp = stamp;
     this.#stored = stored;
+  }
+
+  #clearStoredHolds(): void {
+    try {
+      this.#o.store.holds?.clear();
+    } catch (error) {
+      this.#o.logger?.error({ event: 'kill.persist_failed', level: 'none', source: 'operator', message: message(error) }, 'stored cooldown holds could not be cleared; a restart would hold them again');
+    }
   }
 
   /** A change seen by a poll is attributed from the stored level's writer (`http:` API, `cli:`, `kill-file`, `signal:`, `rule:`). */

@@ -47,4 +47,17 @@ describe('LockRepository', () => {
     expect(locks.allActive()).toEqual([]);
     expect(() => locks.lock('x', Number.NaN, 'r', 't')).toThrow(expect.objectContaining({ code: 'LEDGER_INVALID_AMOUNT' }));
   });
+
+  it('lists and releases every lock under a scope prefix, expired ones too, and nothing else', () => {
+    const { locks } = env.open();
+    locks.lockFor('kill-hold:a:pause', 100, 'r', 't');
+    locks.lockFor('kill-hold:b:flatten', 1_000, 'r', 't');
+    locks.lockFor('kill-holdx', 1_000, 'r', 't');
+    locks.lockFor('cooldown:BTC-USD', 1_000, 'r', 't');
+    env.clock.advance(500);
+    expect(locks.startingWith('kill-hold:').map((l) => l.scope)).toEqual(['kill-hold:a:pause', 'kill-hold:b:flatten']);
+    expect(locks.releaseStartingWith('kill-hold:')).toBe(2);
+    expect(locks.startingWith('kill-hold')).toEqual([expect.objectContaining({ scope: 'kill-holdx' })]);
+    expect(locks.isLocked('cooldown:BTC-USD')).toBe(true);
+  });
 });

@@ -139,6 +139,59 @@ describe('KillSwitch kill rules', () => {
   });
 });
 
+describe('KillSwitch cooldown holds across a restart', () => {
+  it('keeps a cooldown hold through a restart until the cooldown runs out', () => {
+    const rig = killRig(ledger, clock);
+    rig.killSwitch.start();
+    rig.killSwitch.ruleFired('stale-feed-pause', 'flatten', 'feed stale', 60_000);
+    expect(ledger.locks.active('kill-hold:stale-feed-pause:flatten')).toMatchObject({ reason: 'feed stale', createdBy: 'rule:stale-feed-pause' });
+    rig.killSwitch.close();
+    clock.advance(20_000);
+    const restarted = killRig(ledger, clock);
+    restarted.killSwitch.start();
+    expect(restarted.killSwitch.level()).toBe('flatten');
+    expect(restarted.killSwitch.holds().get('stale-feed-pause')).toMatchObject({ level: 'flatten', untilMs: clock.now() + 40_000 });
+    restarted.timers.advance(40_000 + KILL_POLL_MS);
+    expect(restarted.killSwitch.level()).toBe('none');
+    // Nothing was stored as the kill level: the hold lapsed by itself, as it would have without the restart.
+    expect(ledger.controls.get('kill_level')).toBeUndefined();
+  });
+
+  it('ignores a hold that ran out while the engine was down', () => {
+    const rig = killRig(ledger, clock);
+    rig.killSwitch.start();
+    rig.killSwitch.ruleFired('stale-feed-pause', 'pause', 'feed stale', 30_000);
+    rig.killSwitch.close();
+    clock.advance(30_000);
+    const restarted = killRig(ledger, clock);
+    restarted.killSwitch.start();
+    expect(restarted.killSwitch.level()).toBe('none');
+  });
+
+  it('does not bring back holds an operator lowered', () => {
+    const rig = killRig(ledger, clock);
+    rig.killSwitch.start();
+    operator().change({ kill_level: 'pause' }, 'api:alice');
+    rig.killSwitch.ruleFired('stale-feed-pause', 'flatten', 'feed stale', 60_000);
+    rig.timers.advance(KILL_POLL_MS);
+    operator().change({ kill_level: 'none' }, 'api:alice');
+    rig.timers.advance(KILL_POLL_MS);
+    rig.killSwitch.close();
+    expect(ledger.locks.startingWith('kill-hold:')).toEqual([]);
+    const restarted = killRig(ledger, clock);
+    restarted.killSwitch.start();
+    expect(restarted.killSwitch.level()).toBe('none');
+  });
+
+  it('pauses when the stored holds cannot be read: a cooldown may still be running', () => {
+    const base = killRig(ledger, clock).store;
+    const unreadable: KillStore = { ...base, holds: { load: () => { throw new Error('disk I/O error'); }, save: () => {}, clear: () => {} } };
+    const rig = killRig(ledger, clock, { store: unreadable });
+    rig.killSwitch.start();
+    expect(rig.killSwitch.level()).toBe('pause');
+  });
+});
+
 describe('KillSwitch actions', () => {
   it('does nothing on pause: entries are refused by the gate, exits still go', async () => {
     const rig = killRig(ledger, clock);
