@@ -115,6 +115,7 @@ export const ERRORS = {
   ORDER_SIZE_INVALID: { kind: 'deny', summary: "the order quantity or price is not finite, below the instrument's minimum after rounding to its step, or the venue does not list the instrument" },
   ORDER_NO_VENUE_ORDER_ID: { kind: 'halt', summary: 'the venue acknowledged an order without a venue order id; the order cannot be tracked and the breaker trips' },
   ORDER_ACK_TIMEOUT: { kind: 'retry', summary: 'no confirmation arrived from the venue in time; the order is unknown and blocks entries on its instrument until reconciled' },
+  ORDER_UNKNOWN_ON_INSTRUMENT: { kind: 'deny', summary: 'an order on this instrument is unknown (sent, outcome not confirmed); no entry goes there until reconciliation resolves it, whatever the rules say' },
   ORDER_BREAKER_TRIPPED: { kind: 'deny', summary: 'the circuit breaker is tripped; no entry is sent until an operator resets it (exits still go)' },
   ORDER_FACTS_UNAVAILABLE: { kind: 'deny', summary: 'the ledger could not give the account or position facts (no mark price, no started run); the gate fails closed' },
   RECONCILE_NOT_FOUND: { kind: 'deny', summary: 'after every retry the venue does not know an order the ledger recorded; the order is marked failed (not_found)' },

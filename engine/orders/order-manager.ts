@@ -250,14 +250,20 @@ export class OrderManager {
   }
 
   /**
-   * What the gate cannot see: a tripped breaker refuses entries, and books the ledger could not
-   * compute refuse entries even when no rule reads them. Exits still go, so positions can close.
+   * What the gate cannot see or must not be able to drop: a tripped breaker and an unknown order on
+   * the instrument refuse entries (a rule file edited without `unknown-order-block` must not reopen a
+   * market whose last order may be live), and books the ledger could not compute refuse entries even
+   * when no rule reads them. Exits still go, so positions can close.
    */
   #guard(decision: Decision, built: BuiltFacts): Decision {
     const extra = [...built.errors];
     const entry = decision.context.appliesTo === 'entry';
     const breaker = this.#o.ledger.breaker.state();
     if (breaker.tripped && entry) extra.push({ code: 'ORDER_BREAKER_TRIPPED', message: `the breaker is tripped: ${breaker.reason ?? 'no reason recorded'}` });
+    const unknown = built.snapshot.activity?.unknown_orders_for_instrument;
+    if (entry && unknown !== 0) {
+      extra.push({ code: 'ORDER_UNKNOWN_ON_INSTRUMENT', message: `${String(unknown)} order(s) on ${decision.context.instrument} await reconciliation` });
+    }
     if (extra.length === 0) return decision;
     const outcome = entry ? mostSevere(decision.outcome, 'reject') : decision.outcome;
     return { ...decision, evaluated: decision.evaluated, outcome, errors: [...decision.errors, ...extra] };

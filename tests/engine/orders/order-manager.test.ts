@@ -186,6 +186,19 @@ describe('OrderManager.execute: unknown orders, dry run, breaker', () => {
     expect(await venueCounts(env)).toMatchObject({ ordersReceived: 2, distinctClientOrderIds: 2 });
   });
 
+  it('blocks entries on an instrument with an unknown order even when no rule says so, and lets exits go', async () => {
+    const noBlockRule = await shippedRules(['kill-switch.yaml', 'market-conditions.yaml']);
+    expect(noBlockRule.rules.some((r) => r.id === 'unknown-order-block')).toBe(false);
+    const env = await open({ ruleSet: noBlockRule });
+    env.venue.failNext({ kind: 'timeout_after' });
+    expect((await env.manager.execute(entrySignal(env.event, 'lost'), callerFacts(env.event))).status).toBe('unknown');
+    const blocked = await env.manager.execute(entrySignal(env.event, 'next'), callerFacts(env.event));
+    expect(blocked).toMatchObject({ status: 'refused', retryable: false, decision: { outcome: 'reject', violations: [] } });
+    expect(blocked.decision?.errors.map((e) => e.code)).toEqual(['ORDER_UNKNOWN_ON_INSTRUMENT']);
+    const exit = await env.manager.execute(exitSignal(env.event, 'out', 0.01), callerFacts(env.event));
+    expect(exit.decision?.errors).toEqual([]);
+  });
+
   it('makes an order unknown when no confirmation comes within the timeout, and adopts the late answer', async () => {
     const env = await open({ ruleSet: flowRules, manager: { ackTimeoutMs: 5_000 } });
     env.venue.failNext({ kind: 'late_after' });
