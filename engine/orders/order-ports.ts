@@ -1,6 +1,6 @@
 // The narrow views of the ledger and the gate the orders layer works through, so either can be swapped or wrapped.
 import { evaluate, type GateOptions } from '../gate/gate.ts';
-import type { FillInput, FillResult, FundingInput, FundingResult } from '../ledger/bookkeeping.ts';
+import type { FillInput, FillResult, FundingInput, FundingResult, LegSettlement, SettlementInput } from '../ledger/bookkeeping.ts';
 import type { BreakerRepository } from '../ledger/breaker-repository.ts';
 import type { CashRepository } from '../ledger/cash-repository.ts';
 import type { DecisionRepository } from '../ledger/decision-repository.ts';
@@ -33,6 +33,7 @@ export interface OrderLedger {
   flush(): void;
   applyFill(fill: FillInput): FillResult;
   applyFunding(funding: FundingInput): FundingResult;
+  applySettlement(settlement: SettlementInput): LegSettlement[];
   /** Reads only; the observation it returns is recorded with the decision made on it. */
   facts(input: Omit<LedgerFactsInput, 'metrics' | 'positions'>): ObservedFacts;
   recordObservation(observation: EquityObservation): void;

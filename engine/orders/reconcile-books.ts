@@ -9,22 +9,24 @@ export interface BooksComparison {
 }
 
 /**
- * Outright positions, compared exactly in 1e-8 units (the ledger's scale). Binary YES/NO legs are
- * left out: a venue position is one signed number per instrument and cannot say which leg it is.
+ * Positions per instrument and leg, compared exactly in 1e-8 units (the ledger's scale). A venue
+ * position without a leg is outright; a binary venue reports its YES and NO legs one entry each.
  */
 export function comparePositions(ledger: readonly PositionView[], venue: readonly VenuePosition[]): string[] {
+  const key = (instrument: string, leg: string): string => (leg === 'outright' ? instrument : `${instrument} (${leg})`);
   const mine = new Map<string, number>();
-  for (const p of ledger) if (p.leg === 'outright' && p.qty !== 0) mine.set(p.instrument, qtyToE8(p.qty));
+  for (const p of ledger) if (p.qty !== 0) mine.set(key(p.instrument, p.leg), qtyToE8(p.qty));
   const theirs = new Map<string, number>();
   for (const p of venue) {
     const q = qtyToE8(p.quantity, 'venue position');
-    if (q !== 0) theirs.set(p.instrument, (theirs.get(p.instrument) ?? 0) + q);
+    const k = key(p.instrument, p.leg ?? 'outright');
+    if (q !== 0) theirs.set(k, (theirs.get(k) ?? 0) + q);
   }
   const out: string[] = [];
-  for (const instrument of [...new Set([...mine.keys(), ...theirs.keys()])].sort()) {
-    const a = mine.get(instrument) ?? 0;
-    const b = theirs.get(instrument) ?? 0;
-    if (a !== b) out.push(`position ${instrument}: ledger ${a / 1e8}, venue ${b / 1e8}`);
+  for (const position of [...new Set([...mine.keys(), ...theirs.keys()])].sort()) {
+    const a = mine.get(position) ?? 0;
+    const b = theirs.get(position) ?? 0;
+    if (a !== b) out.push(`position ${position}: ledger ${a / 1e8}, venue ${b / 1e8}`);
   }
   return out;
 }

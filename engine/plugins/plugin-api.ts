@@ -155,6 +155,8 @@ export interface VenuePosition {
   readonly instrument: string;
   /** Signed quantity. */
   readonly quantity: number;
+  /** Binary markets: which leg this is (one entry per leg held); omitted means an outright position. */
+  readonly leg?: 'outright' | 'yes' | 'no';
 }
 
 export interface Page<T> {

@@ -1,4 +1,4 @@
-// Specs of the books comparison: exact outright quantities, cash within a tolerance, every difference named.
+// Specs of the books comparison: exact quantities per instrument and leg, cash within a tolerance, every difference named.
 import { describe, expect, it } from 'vitest';
 import type { PositionView } from '../../../engine/ledger/ledger.ts';
 import { compareBooks, compareCash, comparePositions } from '../../../engine/orders/reconcile-books.ts';
@@ -20,8 +20,17 @@ describe('comparePositions', () => {
     ]);
   });
 
-  it('leaves binary YES/NO legs out (a venue position cannot say which leg it is)', () => {
-    expect(comparePositions([held('K-1', 5, 'yes')], [])).toEqual([]);
+  it('compares binary YES and NO legs each on its own, as the venue reports them', () => {
+    const ledger = [held('K-1', 5, 'yes'), held('K-1', 2, 'no')];
+    expect(comparePositions(ledger, [{ instrument: 'K-1', leg: 'yes', quantity: 5 }, { instrument: 'K-1', leg: 'no', quantity: 2 }])).toEqual([]);
+    expect(comparePositions(ledger, [{ instrument: 'K-1', leg: 'yes', quantity: 5 }, { instrument: 'K-1', leg: 'no', quantity: 3 }])).toEqual([
+      'position K-1 (no): ledger 2, venue 3',
+    ]);
+  });
+
+  it('names a leg the venue does not hold: a wrong binary position trips the breaker like any other', () => {
+    expect(comparePositions([held('K-1', 5, 'yes')], [])).toEqual(['position K-1 (yes): ledger 5, venue 0']);
+    expect(comparePositions([], [{ instrument: 'K-1', leg: 'no', quantity: 1 }])).toEqual(['position K-1 (no): ledger 0, venue 1']);
   });
 });
 

@@ -1,0 +1,86 @@
+// Specs of binary settlement: a resolved market's YES and NO legs booked at their payout, once, so the books match the venue's again.
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Ledger } from '../../../engine/ledger/ledger.ts';
+import { compareBooks } from '../../../engine/orders/reconcile-books.ts';
+import { SettlementSync } from '../../../engine/orders/settlement-sync.ts';
+import type { Venue } from '../../../engine/plugins/plugin-api.ts';
+import { BinaryVenue } from '../../helpers/binary-venue.ts';
+import { type TempLedgers, tempLedgers } from '../../helpers/temp-ledger.ts';
+
+let env: TempLedgers;
+let ledger: Ledger;
+let venue: BinaryVenue;
+beforeEach(() => {
+  env = tempLedgers();
+  ledger = env.open();
+  ledger.deposit(1_000, 'opening');
+  venue = new BinaryVenue(1_000, () => env.clock.now());
+});
+afterEach(() => env.cleanup());
+
+/** Orders placed at the venue, each fill booked in the ledger as the venue reported it. */
+async function trade(...orders: [string, 'buy_yes' | 'buy_no', number, number][]): Promise<void> {
+  for (const [cid, side, quantity, limitPrice] of orders) {
+    await venue.placeOrder({ clientOrderId: cid, instrument: 'K-RAIN', side, type: 'limit', quantity, limitPrice, reduceOnly: false });
+  }
+  for (const f of (await venue.listFills({ limit: 100 })).items) {
+    ledger.applyFill({ venue: venue.name, venueFillId: f.venueFillId, instrument: f.instrument, side: f.side, qty: f.quantity, price: f.price, fee: f.feeUsd, liquidity: f.liquidity, tsMs: f.ts });
+  }
+}
+
+async function books() {
+  return compareBooks({ positions: ledger.openPositions(), cashUsd: ledger.cashUsd() }, { positions: await venue.positions(), cashUsd: (await venue.balance()).cashUsd }, 0.000001);
+}
+
+describe('SettlementSync', () => {
+  it('asks nothing and books nothing while the market is open', async () => {
+    await trade(['y1', 'buy_yes', 10, 0.3]);
+    expect(await new SettlementSync(ledger, venue).sync()).toEqual({ checked: 1, settled: [], failed: [] });
+    expect(await books()).toEqual({ positions: [], cash: null });
+  });
+
+  it('pays the winning leg 1.00 a contract and closes the losing one at 0, matching the venue to the micro-dollar', async () => {
+    await trade(['y1', 'buy_yes', 10, 0.3], ['n1', 'buy_no', 4, 0.6]);
+    venue.resolve('K-RAIN', 'yes');
+    expect((await books()).positions).toEqual(['position K-RAIN (no): ledger 4, venue 0', 'position K-RAIN (yes): ledger 10, venue 0']);
+    const report = await new SettlementSync(ledger, venue).sync();
+    expect(report).toEqual({ checked: 1, settled: [{ instrument: 'K-RAIN', outcome: 'yes', payoutUsd: 10 }], failed: [] });
+    expect(ledger.openPositions()).toEqual([]);
+    expect(ledger.position('K-RAIN', 'yes').realizedPnlUsd).toBeCloseTo(10 * (1 - 0.3), 6);
+    expect(ledger.position('K-RAIN', 'no').realizedPnlUsd).toBeCloseTo(-4 * 0.6, 6);
+    expect(await books()).toEqual({ positions: [], cash: null });
+  });
+
+  it('settles a buy_no position that wins', async () => {
+    await trade(['n1', 'buy_no', 5, 0.45]);
+    venue.resolve('K-RAIN', 'no');
+    await new SettlementSync(ledger, venue).sync();
+    expect(ledger.cashUsd()).toBeCloseTo(1_000 - 5 * 0.45 + 5, 6);
+    expect(await books()).toEqual({ positions: [], cash: null });
+  });
+
+  it('posts nothing twice: a settled market is not asked again, and settling it again is a no-op', async () => {
+    await trade(['y1', 'buy_yes', 10, 0.3]);
+    venue.resolve('K-RAIN', 'no');
+    await new SettlementSync(ledger, venue).sync();
+    const cash = ledger.cashUsd();
+    expect(await new SettlementSync(ledger, venue).sync()).toEqual({ checked: 0, settled: [], failed: [] });
+    expect(ledger.applySettlement({ instrument: 'K-RAIN', outcome: 'no' }).every((l) => l.alreadySettled)).toBe(true);
+    expect(ledger.cashUsd()).toBe(cash);
+  });
+
+  it('reports a venue that cannot answer now and settles at the next try', async () => {
+    await trade(['y1', 'buy_yes', 10, 0.3]);
+    venue.resolve('K-RAIN', 'yes');
+    venue.failSettlement = true;
+    const sync = new SettlementSync(ledger, venue);
+    expect(await sync.sync()).toEqual({ checked: 1, settled: [], failed: [{ instrument: 'K-RAIN', message: 'binary venue: settlement service unavailable' }] });
+    expect((await sync.sync()).settled).toHaveLength(1);
+  });
+
+  it('does nothing against a venue without binary markets', async () => {
+    await trade(['y1', 'buy_yes', 10, 0.3]);
+    const outright = Object.create(venue, { settlement: { value: undefined } }) as Venue;
+    expect(await new SettlementSync(ledger, outright).sync()).toEqual({ checked: 0, settled: [], failed: [] });
+  });
+});
