@@ -1,5 +1,5 @@
 // Specs of reconciliation: opening balance, orders the venue shows or not (bounded looks), stale pending, foreign orders, books mismatches.
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { clientOrderId } from '../../../engine/orders/client-order-id.ts';
 import { NOT_FOUND_EVENT } from '../../../engine/orders/reconcile.ts';
 import type { RuleSet } from '../../../engine/rules/rule-set.ts';
@@ -87,14 +87,34 @@ describe('reconciliation at startup', () => {
 });
 
 describe('reconciliation of books', () => {
-  it('follows paged listings to the end: many open orders with a small page size are all known', async () => {
-    const env = await open({ manager: { reconcile: { pageLimit: 2 } } });
-    for (let i = 0; i < 5; i++) {
+  /** Resting buys far below the market, sent through the manager: `n` open orders of the ledger's own. */
+  async function restingOrders(env: OrderEnv, n: number): Promise<void> {
+    for (let i = 0; i < n; i++) {
       const r = await env.manager.execute(entrySignal(env.event, `rest-${i}`, { limitPrice: away(env.event.quote.bidClose, -100 - i) }), callerFacts(env.event));
       expect(r.status).toBe('sent');
     }
+  }
+
+  it('follows paged listings to the end: many open orders with a small page size are all known from the listing, none looked up one by one', async () => {
+    const env = await open({ manager: { reconcile: { pageLimit: 2 } } });
+    await restingOrders(env, 5);
+    // A lookup per order would hide a listing cut short: every order must come from the pages.
+    const lookups = vi.spyOn(env.venue, 'getOrder');
     const report = await env.manager.reconcile();
     expect(report).toMatchObject({ ordersChecked: 5, foreignOrders: [], mismatches: [], breakerTripped: false });
+    expect(lookups).not.toHaveBeenCalled();
+  });
+
+  it('finds a foreign open order on the last page of a paged listing and trips the breaker', async () => {
+    const env = await open({ manager: { reconcile: { pageLimit: 2 } } });
+    await restingOrders(env, 4);
+    // Placed after the ledger's four, it is the fifth open order: alone on page 3 of 2-order pages.
+    await env.paper.placeOrder({ clientOrderId: 'tg-late-stranger', instrument: INSTRUMENT, side: 'buy', type: 'limit', quantity: 0.01, limitPrice: away(env.event.quote.bidClose, -100), reduceOnly: false });
+    const first = await env.paper.listOrders({ openOnly: true, limit: 2 });
+    expect(first.items.map((o) => o.clientOrderId)).not.toContain('tg-late-stranger');
+    const report = await env.manager.reconcile();
+    expect(report).toMatchObject({ ordersChecked: 4, foreignOrders: ['tg-late-stranger'], mismatches: [], breakerTripped: true });
+    expect(env.ledger.breaker.state()).toMatchObject({ tripped: true, trippedBy: 'reconcile', reason: expect.stringMatching(/^RECONCILE_FOREIGN_ORDER: .*tg-late-stranger/) });
   });
 
   it('trips the breaker on an open venue order the ledger never sent', async () => {
