@@ -10,6 +10,7 @@ import { type BuiltFacts, buildOrderFacts, type ExecuteContext } from './build-f
 import { clientOrderId, intentKey, type OrderIntent } from './client-order-id.ts';
 import { FillSync } from './fill-sync.ts';
 import { FundingSync } from './funding-sync.ts';
+import { SettlementSync } from './settlement-sync.ts';
 import { DEFAULT_MARKET_SLIPPAGE_BPS } from './market-facts.ts';
 import { flattenSnapshot } from './order-facts.ts';
 import { type MoveContext, moveOrder } from './order-moves.ts';
@@ -64,6 +65,8 @@ export interface TickReport {
   readonly fillsApplied: number;
   /** Funding payments booked (perpetuals). */
   readonly fundingApplied: number;
+  /** Binary markets whose settlement was booked. */
+  readonly marketsSettled: number;
   readonly ttl: TtlReport;
   readonly unconfirmed: readonly string[];
   readonly reconciled: ReconcileReport | null;
@@ -88,6 +91,7 @@ export class OrderManager {
   readonly #activity: ActivityTracker;
   readonly #fills: FillSync;
   readonly #funding: FundingSync;
+  readonly #settlements: SettlementSync;
   readonly #reconciler: Reconciler;
   readonly #send: SendOrder;
   #instruments: Map<string, InstrumentInfo> | null = null;
@@ -102,6 +106,7 @@ export class OrderManager {
     this.#ctx = { ledger: options.ledger, venue: options.venue.name, clock: options.clock, activity: this.#activity };
     this.#fills = new FillSync(this.#ctx, options.venue, { pageLimit: options.fillPageLimit ?? 200 });
     this.#funding = new FundingSync(options.ledger, options.venue, { pageLimit: options.fillPageLimit ?? 200 });
+    this.#settlements = new SettlementSync(options.ledger, options.venue);
     this.#reconciler = new Reconciler(this.#ctx, options.venue, this.#fills, options.reconcile, this.#funding);
     this.#send = new SendOrder({
       ctx: this.#ctx, venue: options.venue, fills: this.#fills, sleep: options.sleep,
@@ -126,7 +131,7 @@ export class OrderManager {
     });
   }
 
-  /** Housekeeping between signals: new fills and funding, TTL cancels, unconfirmed orders, scheduled reconciliation. */
+  /** Housekeeping between signals: new fills, funding and settlements, TTL cancels, unconfirmed orders, scheduled reconciliation. */
   tick(): Promise<TickReport> {
     return this.#serial(() => this.#haltOnError(() => this.#tick()));
   }
@@ -176,11 +181,12 @@ export class OrderManager {
     const { ledger, clock } = this.#o;
     const fills = await this.#fills.sync('venue');
     const funding = await this.#funding.sync();
+    const settled = await this.#settlements.sync();
     const ttl = await cancelExpired(this.#ctx, this.#o.venue, this.#fills);
     const unconfirmed = markUnconfirmed(this.#ctx, this.#o.ackTimeoutMs ?? DEFAULT_ACK_TIMEOUT_MS).map((o) => o.clientOrderId);
     const every = ledger.orders.countInState('unknown') > 0 ? this.#reconciler.options.notFoundBackoffMs : (this.#o.reconcileEveryMs ?? DEFAULT_RECONCILE_EVERY_MS);
     const reconciled = clock.now() - this.#lastReconcileMs >= every ? await this.#reconcileNow(false) : null;
-    return { fillsApplied: fills.applied, fundingApplied: funding.applied, ttl, unconfirmed, reconciled };
+    return { fillsApplied: fills.applied, fundingApplied: funding.applied, marketsSettled: settled.settled.length, ttl, unconfirmed, reconciled };
   }
 
   async #execute(signal: Signal, context: ExecuteContext): Promise<ExecuteResult> {

@@ -4,6 +4,7 @@ import type { Venue, VenueOrder } from '../plugins/plugin-api.ts';
 import type { OrderState } from '../types.ts';
 import type { FillSync, FillSyncReport } from './fill-sync.ts';
 import { FundingSync, type FundingSyncReport } from './funding-sync.ts';
+import { SettlementSync, type SettlementSyncReport } from './settlement-sync.ts';
 import { adoptVenueOrder, type MoveContext, moveOrder } from './order-moves.ts';
 import { isTerminal, ORDER_STATES } from './order-state.ts';
 import { compareBooks } from './reconcile-books.ts';
@@ -45,6 +46,7 @@ export interface ReconcileReport {
   readonly startup: boolean;
   readonly fills: FillSyncReport;
   readonly funding: FundingSyncReport;
+  readonly settlements: SettlementSyncReport;
   readonly ordersChecked: number;
   readonly changes: readonly OrderChange[];
   readonly notFound: readonly { readonly clientOrderId: string; readonly attempt: number }[];
@@ -61,6 +63,7 @@ export class Reconciler {
   readonly #venue: Venue;
   readonly #fills: FillSync;
   readonly #funding: FundingSync;
+  readonly #settlements: SettlementSync;
   readonly #o: ReconcileOptions;
 
   /** `funding` defaults to one of its own over the same venue (the order manager shares its with tick()). */
@@ -70,6 +73,7 @@ export class Reconciler {
     this.#fills = fills;
     this.#o = { ...RECONCILE_DEFAULTS, ...options };
     this.#funding = funding ?? new FundingSync(ctx.ledger, venue, { pageLimit: this.#o.pageLimit });
+    this.#settlements = new SettlementSync(ctx.ledger, venue);
   }
 
   get options(): ReconcileOptions {
@@ -85,8 +89,9 @@ export class Reconciler {
       await this.#adoptOpeningBalance();
     }
     const fills = await this.#fills.sync('reconcile');
-    // Before the books are compared: funding moves cash without an order.
+    // Before the books are compared: funding and settled binary markets move cash without an order.
     const funding = await this.#funding.sync();
+    const settlements = await this.#settlements.sync();
     const open = await this.#openOrders();
     const changes: OrderChange[] = [];
     const notFound: { clientOrderId: string; attempt: number }[] = [];
@@ -118,7 +123,7 @@ export class Reconciler {
     }
     const mismatches = await this.#checkBooks();
     return {
-      startup: opts.startup, fills, funding, ordersChecked: live.length, changes, notFound, foreignOrders, mismatches,
+      startup: opts.startup, fills, funding, settlements, ordersChecked: live.length, changes, notFound, foreignOrders, mismatches,
       breakerTripped: ledger.breaker.isTripped(),
     };
   }

@@ -1,7 +1,10 @@
 // Specs of binary settlement: a resolved market's YES and NO legs booked at their payout, once, so the books match the venue's again.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Ledger } from '../../../engine/ledger/ledger.ts';
+import { OrderManager } from '../../../engine/orders/order-manager.ts';
+import { ruleSetGate } from '../../../engine/orders/order-ports.ts';
 import { compareBooks } from '../../../engine/orders/reconcile-books.ts';
+import { realSleep } from '../../../engine/market/sleep.ts';
 import { SettlementSync } from '../../../engine/orders/settlement-sync.ts';
 import type { Venue } from '../../../engine/plugins/plugin-api.ts';
 import { BinaryVenue } from '../../helpers/binary-venue.ts';
@@ -82,5 +85,29 @@ describe('SettlementSync', () => {
     await trade(['y1', 'buy_yes', 10, 0.3]);
     const outright = Object.create(venue, { settlement: { value: undefined } }) as Venue;
     expect(await new SettlementSync(ledger, outright).sync()).toEqual({ checked: 0, settled: [], failed: [] });
+  });
+});
+
+describe('SettlementSync through the order manager', () => {
+  it('books a resolved market on the next tick, and reconciliation then finds the books equal', async () => {
+    await trade(['y1', 'buy_yes', 10, 0.3], ['n1', 'buy_no', 4, 0.6]);
+    ledger.startRun({ runId: 'r' });
+    const manager = new OrderManager({ ledger, venue, gate: ruleSetGate(() => null, { clock: env.clock }), clock: env.clock, sleep: realSleep });
+    expect((await manager.start()).breakerTripped).toBe(false);
+    venue.resolve('K-RAIN', 'no');
+    expect((await manager.tick()).marketsSettled).toBe(1);
+    const report = await manager.reconcile();
+    expect(report).toMatchObject({ mismatches: [], breakerTripped: false, settlements: { checked: 0 } });
+    expect(ledger.cashUsd()).toBeCloseTo((await venue.balance()).cashUsd, 6);
+  });
+
+  it('books it in reconciliation too, before the books are compared, when no tick came first', async () => {
+    await trade(['y1', 'buy_yes', 10, 0.3]);
+    ledger.startRun({ runId: 'r' });
+    const manager = new OrderManager({ ledger, venue, gate: ruleSetGate(() => null, { clock: env.clock }), clock: env.clock, sleep: realSleep });
+    await manager.start();
+    venue.resolve('K-RAIN', 'yes');
+    const report = await manager.reconcile();
+    expect(report).toMatchObject({ mismatches: [], breakerTripped: false, settlements: { settled: [{ instrument: 'K-RAIN', outcome: 'yes', payoutUsd: 10 }] } });
   });
 });
