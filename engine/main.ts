@@ -1,7 +1,7 @@
 // The composition root: builds every component of a session (config, rules, ledger, plugins, orders, runtime) and the only file that knows them all.
 import { createHash, randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { readFileSync, realpathSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { EventBus } from './bus.ts';
 import { ManualClock, systemClock } from './clock.ts';
 import { DEFAULT_CONFIG_PATH, type EngineConfig, loadConfig } from './config/load-config.ts';
@@ -53,6 +53,8 @@ export interface RunRequest {
   readonly seed?: number;
   /** Keep a new run's books in its run directory (engine start: a demo that can be run again and again). */
   readonly selfContained?: boolean;
+  /** engine run --allow-live-database: a paper or dry_run session may open the live ledger file (refused for live and backtest). */
+  readonly allowLiveDatabase?: boolean;
   readonly signal: AbortSignal;
   readonly logDestination: LogDestination;
   readonly logLevel: 'debug' | 'info' | 'warn' | 'silent';
@@ -121,6 +123,7 @@ export async function runSession(req: RunRequest): Promise<RunResult> {
     ...(req.mode ? { mode: req.mode } : {}), ...(req.data ? { data: req.data } : {}), ...(req.runDir ? { runDir: req.runDir } : {}),
     ...(req.dataDir ? { dataDir: req.dataDir } : {}), ...(req.seed !== undefined ? { seed: req.seed } : {}),
     ...(req.selfContained ? { selfContained: true } : {}), ...(req.durationS !== undefined ? { durationS: req.durationS } : {}),
+    ...(req.allowLiveDatabase ? { allowLiveDatabase: true } : {}),
   });
   if (plan.mode === 'live') refuseLive(config);
   const env = req.env ?? process.env;
@@ -138,6 +141,21 @@ export async function runSession(req: RunRequest): Promise<RunResult> {
   } finally {
     for (const close of closers.reverse()) await close();
   }
+}
+
+/** The override is loud every time it is given; true when it let this session onto the live books. */
+function warnLiveFile(ledger: Ledger, mode: Mode, logger: Logger): boolean {
+  const fileMode = ledger.db.prepare<[], { value: string }>("SELECT value FROM ledger_meta WHERE key = 'mode'").get()?.value;
+  if (fileMode !== 'live') {
+    logger.warn({ event: 'ledger.live_file_allowed', path: ledger.path, file_mode: fileMode ?? null, live: false }, `--allow-live-database was given, but ${ledger.path} is not the live ledger: the flag changed nothing`);
+    return false;
+  }
+  logger.warn(
+    { event: 'ledger.live_file_allowed', path: ledger.path, file_mode: 'live', live: true },
+    `WARNING: --allow-live-database: this ${mode} session books its orders, fills and positions into the LIVE ledger ${ledger.path}. ` +
+      'This session also holds the live instance lock there: no live engine can run on that file until it ends.',
+  );
+  return true;
 }
 
 interface Parts {
@@ -160,8 +178,17 @@ async function compose(p: Parts): Promise<RunResult> {
   const rules = await openRules(config, req.cwd, plan.mode, logger, bus);
   closers.push(() => rules.close());
   // Paper, backtest and dry-run books survive a process crash (WAL, synchronous NORMAL); only live pays for power-loss safety.
-  const ledger = openLedger({ dataDir: plan.dataDir, mode: plan.mode, clock, synchronous: plan.mode === 'live' ? 'FULL' : 'NORMAL', transitionGuard: (f, t) => void transition(f, t) });
+  const ledger = openLedger({
+    dataDir: plan.dataDir, mode: plan.mode, clock, synchronous: plan.mode === 'live' ? 'FULL' : 'NORMAL', transitionGuard: (f, t) => void transition(f, t),
+    allowLiveFile: plan.allowLiveDatabase,
+  });
   closers.push(() => ledger.close());
+  if (plan.allowLiveDatabase && warnLiveFile(ledger, plan.mode, logger)) {
+    // On the live books, also hold the live engine's lock where the file really lives (through a symlink too):
+    // a live engine running there refuses this start, and one started later is refused.
+    const liveLock = acquireInstanceLock(dirname(realpathSync(ledger.path)), 'live', { command: `engine run --mode ${plan.mode} --allow-live-database` });
+    closers.push(() => liveLock.release());
+  }
   const key: RunKey = { db: ledger.db, mode: plan.mode, runId: plan.manifest.run_id };
   const existing = ledger.runs.get(key.runId);
   if (!existing) refuseIfAhead(ledger, source, plan);

@@ -5,11 +5,13 @@ import { systemClock } from '../clock.ts';
 import { DEFAULT_CONFIG_PATH, loadConfig } from '../config/load-config.ts';
 import { formatProblem } from '../errors.ts';
 import { ledgerFileFor } from '../ledger/database.ts';
+import { openLedger } from '../ledger/ledger.ts';
 import { DEFAULT_DRILL_LIMITS, DEFAULT_DRILL_SPEED, type DrillLimits, type DrillMode, type DrillSetup } from '../runtime/drills.ts';
 import { KILL_DRILL_LEVELS, type KillDrillLevel, type KillDrillResult, runKillDrill } from '../runtime/kill-drill.ts';
 import { DEFAULT_RESTART_DURATION_S, type RestartDrillResult, runRestartDrill } from '../runtime/restart-drill.ts';
 import { MODES, type Mode } from '../types.ts';
 import { type CommandModule, EXIT } from './command.ts';
+import { errorOutput } from './ledger-target.ts';
 
 export interface DrillFlags {
   readonly mode?: Mode;
@@ -73,11 +75,26 @@ async function setupOf(flags: DrillFlags, io: DrillIo): Promise<DrillSetup | Dri
   if (mode === 'paper' && config.venue.name !== 'paper') {
     return refuse(`a paper drill sends orders to the configured venue, and '${config.venue.name}' is not the simulated paper venue: use --mode dry_run`);
   }
-  return {
+  const setup: DrillSetup = {
     cwd: io.cwd, mode, configFile, evidenceDir: resolve(io.cwd, flags.dataDir ?? config.data_dir), speed: flags.speed ?? DEFAULT_DRILL_SPEED,
     limits: io.limits ?? DEFAULT_DRILL_LIMITS, clock: systemClock, ...(flags.keep ? { keep: true } : {}), ...(io.progress ? { progress: io.progress } : {}),
     ...(io.scratchRoot ? { scratchRoot: io.scratchRoot } : {}),
   };
+  return evidenceRefusal(setup) ?? setup;
+}
+
+/**
+ * Opens the evidence ledger before any rehearsal, so one that is the live file (a link to it or a copy)
+ * is refused at once (LEDGER_LIVE_FILE_REFUSED, exit 1), not after minutes of drilling with the result
+ * lost. Drills take no --allow-live-database: rehearsal evidence never goes into the live books.
+ */
+function evidenceRefusal(setup: DrillSetup): DrillOutput | null {
+  try {
+    openLedger({ dataDir: setup.evidenceDir, mode: setup.mode, clock: setup.clock }).close();
+    return null;
+  } catch (error) {
+    return errorOutput(error);
+  }
 }
 
 /** The evidence ledger as the operator named it: relative under the working folder, absolute elsewhere. */

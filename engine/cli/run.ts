@@ -14,7 +14,7 @@ export const runCommand: CommandModule = {
           'The kill switch (API, engine kill, the KILL file in the data directory, SIGUSR1 pause, SIGUSR2 emergency, kill rules) is in force within 2 s. ' +
           'Exit 0 done, 1 problems (config, refused start, engine fault), 2 usage error, 99 emergency stop.',
       );
-    sessionOptions(command, { withMode: true, withSpeed: true, httpDefault: 'http.port of the config, 8787' }).action(async (flags: SessionFlags) => {
+    sessionOptions(command, { withMode: true, withSpeed: true, withAllowLive: true, httpDefault: 'http.port of the config, 8787' }).action(async (flags: SessionFlags) => {
       process.exitCode = await executeSession(flags, { cwd: process.cwd(), stdout: process.stdout, stderr: process.stderr }, { httpPort: 'config' });
     });
   },

@@ -22,6 +22,8 @@ export interface SessionFlags {
   readonly seed?: number;
   readonly output?: 'auto' | 'text' | 'json';
   readonly httpPort?: number;
+  /** engine run only: a paper or dry_run session may open the live ledger file. */
+  readonly allowLiveDatabase?: boolean;
 }
 
 export interface SessionIo {
@@ -56,14 +58,23 @@ function speedOf(text: string): ReplaySpeed {
   }
 }
 
-/** The flags every session command takes; `withMode` and `withSpeed` are off for `engine backtest` (fixed to backtest, max). */
-export function sessionOptions(command: Command, o: { withMode: boolean; withSpeed: boolean; httpDefault: string }): Command {
+/**
+ * The flags every session command takes; `withMode` and `withSpeed` are off for `engine backtest` (fixed to backtest, max).
+ * `withAllowLive` is for `engine run` alone: the one command whose paper and dry_run sessions may be told to use the live ledger.
+ */
+export function sessionOptions(command: Command, o: { withMode: boolean; withSpeed: boolean; withAllowLive?: boolean; httpDefault: string }): Command {
   if (o.withMode) command.addOption(new Option('--mode <mode>', 'where fills come from (default: mode of the config)').choices([...MODES]));
   command
     .option('--config <file>', 'engine config file (default: config/engine.yaml)')
     .option('--data <path>', 'market data to replay: a LEAN minute folder or zip, .csv or .jsonl (default: market_data.path of the config)')
     .option('--duration <seconds>', 'simulated seconds to run, then shut down gracefully (default: session.duration_s, or to the end of the data)', positiveInteger);
   if (o.withSpeed) command.option('--speed <speed>', 'replay speed: max, realtime, or a factor such as 60 (default: session.speed)', speedOf);
+  if (o.withAllowLive) {
+    command.option(
+      '--allow-live-database',
+      'let a paper or dry_run session open the live ledger (its <mode>.sqlite is a copy of or a link to live.sqlite): refused without it (LEDGER_LIVE_FILE_REFUSED), warned about with it; a usage error for live and backtest',
+    );
+  }
   return command
     .option('--run-dir <dir>', 'run directory; one that holds a run resumes it (default: <session.run_dir>/<run id>)')
     .option('--data-dir <dir>', 'ledger and plugin state (default: data_dir of the config; a backtest keeps them in its run directory)')
@@ -112,6 +123,7 @@ export async function executeSession(flags: SessionFlags, io: SessionIo, extra: 
       ...(flags.mode ? { mode: flags.mode } : {}), ...(flags.config ? { config: flags.config } : {}), ...(flags.data ? { data: flags.data } : {}),
       ...(flags.duration !== undefined ? { durationS: flags.duration } : {}), ...(flags.speed !== undefined ? { speed: flags.speed } : {}),
       ...(flags.runDir ? { runDir: flags.runDir } : {}), ...(flags.dataDir ? { dataDir: flags.dataDir } : {}), ...(flags.seed !== undefined ? { seed: flags.seed } : {}),
+      ...(flags.allowLiveDatabase ? { allowLiveDatabase: true } : {}),
       // No server unless the command asks for one (engine run: the config's port), so npm start never collides with a running engine.
       httpPort: 0,
       ...extra,
@@ -127,7 +139,7 @@ export async function executeSession(flags: SessionFlags, io: SessionIo, extra: 
     if (error instanceof TradegateError) {
       const after = error.kind === 'config' ? 'not started: fix the problem above and run again.' : 'the session stopped on this error.';
       io.stderr.write(`${error.code}: ${error.message}\n${after}\n`);
-      return EXIT.problems;
+      return error.code === 'USAGE' ? EXIT.usage : EXIT.problems;
     }
     throw error;
   } finally {

@@ -2,6 +2,7 @@
 import { relative, resolve } from 'node:path';
 import { systemClock } from '../clock.ts';
 import { loadConfig } from '../config/load-config.ts';
+import { TradegateError } from '../errors.ts';
 import type { RuleSet } from '../rules/rule-set.ts';
 import { formatGoLive, type GoLiveReport, goLiveReport } from '../runtime/go-live.ts';
 import { EXIT } from './command.ts';
@@ -25,7 +26,13 @@ async function report(o: LiveOptions, configFile: string | undefined, ruleSet: R
   if (ruleSet === undefined) return 'the rules do not load';
   const liveDataDir = resolve(cwd, loaded.config.data_dir);
   const evidenceDir = resolve(cwd, o.evidenceDir ?? loaded.config.data_dir);
-  return goLiveReport({ config: loaded.config, ruleSet, liveDataDir, evidenceDir, clock: systemClock, evaluator: loaded.config.evaluator });
+  try {
+    return await goLiveReport({ config: loaded.config, ruleSet, liveDataDir, evidenceDir, clock: systemClock, evaluator: loaded.config.evaluator });
+  } catch (error) {
+    // An evidence ledger that cannot be read (the live file under a rehearsal name: LEDGER_LIVE_FILE_REFUSED) is a NO-GO with its code, not a crash.
+    if (error instanceof TradegateError) return `${error.code}: ${error.message}`;
+    throw error;
+  }
 }
 
 /**

@@ -100,7 +100,8 @@ function guardPath(path: string, opts: LedgerDatabaseOptions): Mode {
     if (opts.allowLiveFile === true) return 'live';
     throw new TradegateError(
       'LEDGER_LIVE_FILE_REFUSED',
-      `a ${opts.mode} process refuses to open the live database ${path}; pass the explicit allow-live-database flag to override`,
+      `a ${opts.mode} process refuses to open the live database ${path}; only a paper or dry_run session started with ` +
+        '`engine run --allow-live-database` opens it on purpose (no other command takes that flag; status, kill and breaker act on the live ledger with --mode live)',
       { path, mode: opts.mode },
     );
   }

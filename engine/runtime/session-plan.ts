@@ -18,6 +18,8 @@ export interface PlanRequest {
   readonly durationS?: number | null;
   /** Keep the books in the run directory (as a backtest always does): a self-contained run that can be repeated. */
   readonly selfContained?: boolean;
+  /** --allow-live-database: a paper or dry_run session may open the live ledger file (off unless an operator says so). */
+  readonly allowLiveDatabase?: boolean;
   /** A fresh run id (wall time and randomness live at the edge that supplies it). */
   readonly newRunId: (mode: Mode) => string;
   /** Wall time, for the manifest's created_at. */
@@ -34,10 +36,23 @@ export interface SessionPlan {
   /** True when the run directory already held this run: the ledger run is resumed, not started. */
   readonly resuming: boolean;
   readonly manifest: RunManifest;
+  /** Given again on every start and resume: a permission of this process, not part of the run. */
+  readonly allowLiveDatabase: boolean;
 }
 
 function conflict(runDir: string, what: string, asked: unknown, held: unknown): TradegateError {
   return new TradegateError('SESSION_RUN_DIR_INVALID', `run directory ${runDir} holds a run with ${what} ${String(held)}, not ${String(asked)}; resume it as it was, or start a new run in another --run-dir`, { runDir, what, asked, held });
+}
+
+/**
+ * The override exists for paper and dry_run only: a live session opens the live ledger anyway, and a
+ * backtest's books are an experiment that must never be the account's. Judged on the mode as
+ * resolved (flag, run.json or config), so a config saying live cannot make the flag a silent no-op.
+ */
+function checkAllowLive(mode: Mode, allow: boolean | undefined): boolean {
+  if (allow !== true) return false;
+  if (mode === 'paper' || mode === 'dry_run') return true;
+  throw new TradegateError('USAGE', `--allow-live-database is for paper and dry_run sessions, and this session is ${mode}: ${mode === 'live' ? 'a live session opens the live ledger without it' : 'a backtest never opens the live ledger'}`, { mode });
 }
 
 /**
@@ -58,9 +73,11 @@ export function planSession(r: PlanRequest): SessionPlan {
       ['duration', r.durationS, held.duration_s],
     ];
     for (const [what, asked, kept] of checks) if (asked !== undefined && asked !== kept) throw conflict(runDir, what, asked, kept);
-    return { mode: held.mode, runDir, dataDir: held.data_dir, dataPath: held.market_data, seed: held.seed, durationS: held.duration_s, resuming: true, manifest: held };
+    const allowLiveDatabase = checkAllowLive(held.mode, r.allowLiveDatabase);
+    return { mode: held.mode, runDir, dataDir: held.data_dir, dataPath: held.market_data, seed: held.seed, durationS: held.duration_s, resuming: true, manifest: held, allowLiveDatabase };
   }
   const mode = r.mode ?? r.config.mode;
+  const allowLiveDatabase = checkAllowLive(mode, r.allowLiveDatabase);
   const runId = r.newRunId(mode);
   const runDir = givenRunDir ?? resolve(r.cwd, r.config.session.run_dir, runId);
   const inRunDir = mode === 'backtest' || r.selfContained === true;
@@ -72,5 +89,5 @@ export function planSession(r: PlanRequest): SessionPlan {
     run_id: runId, mode, data_dir: dataDir, market_data: dataPath, seed, duration_s: durationS, config_file: resolve(r.cwd, r.configFile),
     venue: r.config.venue, created_at: r.nowIso(),
   };
-  return { mode, runDir, dataDir, dataPath, seed, durationS, resuming: false, manifest };
+  return { mode, runDir, dataDir, dataPath, seed, durationS, resuming: false, manifest, allowLiveDatabase };
 }

@@ -7,6 +7,7 @@ import { runBreaker } from '../../../engine/cli/breaker.ts';
 import { runKill } from '../../../engine/cli/kill.ts';
 import { systemClock } from '../../../engine/clock.ts';
 import { openLedger } from '../../../engine/ledger/ledger.ts';
+import { liveFileDecoys, openAsLive } from '../../helpers/live-file-decoys.ts';
 
 let dir = '';
 const ENV = { SUDO_USER: 'bob' };
@@ -49,5 +50,26 @@ describe('engine breaker', () => {
     await runBreaker('trip', { dataDir: dir, mode: 'paper' }, dir, ENV);
     await runBreaker('reset', { dataDir: dir, mode: 'paper' }, dir, ENV);
     expect(ledgerState().kill).toBe('pause');
+  });
+
+  it('never resets or trips the live breaker for --mode paper or dry_run (a copy or a link of it is refused, exit 1); --mode live does', async () => {
+    const decoys = liveFileDecoys(dir, (live) => live.breaker.trip('venue mismatch', 'reconcile'));
+    const trippedIn = (file: string) => {
+      const ledger = openAsLive(file);
+      try {
+        return ledger.breaker.state().tripped;
+      } finally {
+        ledger.close();
+      }
+    };
+    for (const mode of ['paper', 'dry_run'] as const) {
+      const out = await runBreaker('reset', { dataDir: dir, mode }, dir, ENV);
+      expect({ mode, exitCode: out.exitCode }).toEqual({ mode, exitCode: 1 });
+      expect(out.stderr).toContain(`LEDGER_LIVE_FILE_REFUSED: a ${mode} process refuses to open the live database`);
+    }
+    expect([trippedIn(decoys.live), trippedIn(decoys.paperCopy)]).toEqual([true, true]);
+    const reset = await runBreaker('reset', { dataDir: dir, mode: 'live' }, dir, ENV);
+    expect(reset.stdout).toContain('breaker of live reset');
+    expect(trippedIn(decoys.live)).toBe(false);
   });
 });

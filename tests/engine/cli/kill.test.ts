@@ -10,6 +10,7 @@ import { KillEventRepository } from '../../../engine/ledger/kill-event-repositor
 import { openLedger } from '../../../engine/ledger/ledger.ts';
 import { killFilePath } from '../../../engine/runtime/kill-file.ts';
 import { engine } from '../../helpers/engine-child.ts';
+import { liveFileDecoys, openAsLive } from '../../helpers/live-file-decoys.ts';
 import { SHIPPED_CONFIG } from '../../helpers/session-env.ts';
 
 let dir = '';
@@ -67,5 +68,25 @@ describe('engine kill', () => {
     const noTarget = await engine(dir, ['kill', '--level', 'pause']);
     expect(noTarget.code).toBe(2);
     expect(noTarget.stderr).toContain('pass --data-dir and --mode');
+  });
+
+  it('never sets the level of the live ledger for --mode paper or dry_run (a copy or a link of it is refused, exit 1, nothing written); --mode live does', async () => {
+    const decoys = liveFileDecoys(dir);
+    const levelIn = (file: string) => {
+      const ledger = openAsLive(file);
+      try {
+        return ledger.controls.get('kill_level')?.value;
+      } finally {
+        ledger.close();
+      }
+    };
+    for (const mode of ['paper', 'dry_run'] as const) {
+      const out = await runKill({ level: 'emergency', dataDir: dir, mode }, dir, ENV);
+      expect({ mode, exitCode: out.exitCode }).toEqual({ mode, exitCode: 1 });
+      expect(out.stderr).toMatch(/^LEDGER_LIVE_FILE_REFUSED: .*--mode live\)\n$/);
+    }
+    expect([levelIn(decoys.live), levelIn(decoys.paperCopy)]).toEqual([undefined, undefined]);
+    expect((await runKill({ level: 'pause', dataDir: dir, mode: 'live' }, dir, ENV)).exitCode).toBe(0);
+    expect(levelIn(decoys.live)).toBe('pause');
   });
 });

@@ -1,8 +1,10 @@
-// Specs for `engine run` as a real process: SIGKILL and restart resume one consistent run, SIGTERM shuts down gracefully, exit codes.
+// Specs for `engine run` as a real process: SIGKILL and restart resume one consistent run, SIGTERM shuts down gracefully, exit codes, --allow-live-database.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { acquireInstanceLock } from '../../../engine/runtime/instance-lock.ts';
 import { engine, startEngine } from '../../helpers/engine-child.ts';
+import { liveFileDecoys, openAsLive } from '../../helpers/live-file-decoys.ts';
 import { CANARY, type SessionEnv, sessionEnv } from '../../helpers/session-env.ts';
 
 let env: SessionEnv;
@@ -96,4 +98,105 @@ describe('engine run', () => {
     expect(live.code).toBe(1);
     expect(live.stderr).toContain('SESSION_LIVE_UNAVAILABLE');
   });
+});
+
+/** A ten-minute session at full speed with its books in `books/` (where the decoys are). */
+function quickArgs(config: string, mode: string, runDir: string, extra: readonly string[] = []): string[] {
+  return ['run', '--config', config, '--mode', mode, '--data-dir', 'books', '--run-dir', runDir, '--duration', '600', '--speed', 'max', '--output', 'json', ...extra];
+}
+
+function logLines(stdout: string): Record<string, unknown>[] {
+  return stdout.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, unknown>);
+}
+
+function runsIn(file: string): { latest: string | undefined; mode: string | undefined } {
+  const ledger = openAsLive(file);
+  try {
+    const run = ledger.runs.latest();
+    return { latest: run?.runId, mode: run?.mode };
+  } finally {
+    ledger.close();
+  }
+}
+
+describe('engine run --allow-live-database', () => {
+  it('refuses a paper or dry_run session whose ledger is the live file (a copy, a link): LEDGER_LIVE_FILE_REFUSED, exit 1, nothing written', async () => {
+    env = sessionEnv();
+    const config = env.config();
+    const decoys = liveFileDecoys(join(env.dir, 'books'));
+    for (const [mode, file] of [['paper', 'paper.sqlite'], ['dry_run', 'dry_run.sqlite']] as const) {
+      const out = await engine(env.dir, quickArgs(config, mode, `run-${mode}`));
+      expect({ mode, code: out.code }).toEqual({ mode, code: 1 });
+      expect(out.stderr).toContain(`LEDGER_LIVE_FILE_REFUSED: a ${mode} process refuses to open the live database ${join(env.dir, 'books', file)}`);
+      expect(out.stderr).toContain('`engine run --allow-live-database`');
+      expect(out.stderr).toContain('not started: fix the problem above');
+      expect(existsSync(join(env.dir, `run-${mode}`, 'run.json'))).toBe(false);
+    }
+    expect(runsIn(decoys.live).latest).toBeUndefined();
+    expect(runsIn(decoys.paperCopy).latest).toBeUndefined();
+  }, 120_000);
+
+  it('opens the live file with the flag, books the session there and warns naming the file', async () => {
+    env = sessionEnv();
+    const config = env.config();
+    const decoys = liveFileDecoys(join(env.dir, 'books'));
+    for (const [mode, file, booked] of [['paper', decoys.paperCopy, decoys.paperCopy], ['dry_run', decoys.dryRunLink, decoys.live]] as const) {
+      const out = await engine(env.dir, quickArgs(config, mode, `run-${mode}`, ['--allow-live-database']));
+      expect({ mode, code: out.code, stderr: out.stderr }).toEqual({ mode, code: 0, stderr: '' });
+      const lines = logLines(out.stdout);
+      const warning = lines.find((l) => l['event'] === 'ledger.live_file_allowed');
+      expect(warning).toMatchObject({ level: 'warn', mode, path: file, file_mode: 'live', live: true });
+      expect(String(warning?.['msg'])).toContain(`into the LIVE ledger ${file}`);
+      const started = lines.find((l) => l['event'] === 'session.started');
+      // A copy holds the session itself; a link writes through to live.sqlite.
+      expect(runsIn(booked)).toEqual({ latest: started?.['run_id'], mode });
+    }
+  }, 120_000);
+
+  it('holds the live engine\u2019s instance lock where the live file really lives: a live engine running there refuses the start', async () => {
+    env = sessionEnv();
+    const config = env.config();
+    const decoys = liveFileDecoys(join(env.dir, 'books'));
+    const liveEngine = acquireInstanceLock(join(env.dir, 'books'), 'live', { command: 'engine run --mode live (test)' });
+    try {
+      const out = await engine(env.dir, quickArgs(config, 'dry_run', 'run-dry', ['--allow-live-database']));
+      expect(out.code).toBe(1);
+      expect(out.stderr).toContain('SESSION_LOCKED');
+      expect(runsIn(decoys.live).latest).toBeUndefined();
+    } finally {
+      liveEngine.release();
+    }
+  }, 120_000);
+
+  it('warns that the flag changed nothing when the ledger is not the live file', async () => {
+    env = sessionEnv();
+    const out = await engine(env.dir, quickArgs(env.config(), 'paper', 'run', ['--allow-live-database']));
+    expect(out.code).toBe(0);
+    const warning = logLines(out.stdout).find((l) => l['event'] === 'ledger.live_file_allowed');
+    expect(warning).toMatchObject({ level: 'warn', path: join(env.dir, 'books', 'paper.sqlite'), file_mode: 'paper', live: false });
+  }, 120_000);
+
+  it('is a usage error for a live or backtest session (exit 2), and no other command takes it', async () => {
+    env = sessionEnv();
+    const config = env.config();
+    const decoys = liveFileDecoys(join(env.dir, 'books'));
+    for (const mode of ['live', 'backtest']) {
+      const out = await engine(env.dir, quickArgs(config, mode, `run-${mode}`, ['--allow-live-database']));
+      expect({ mode, code: out.code }).toEqual({ mode, code: 2 });
+      expect(out.stderr).toContain(`USAGE: --allow-live-database is for paper and dry_run sessions, and this session is ${mode}`);
+    }
+    // The mode as resolved counts, not only the flag: a config saying live is refused the same way.
+    const liveConfig = env.config((c) => {
+      c['mode'] = 'live';
+    });
+    const fromConfig = await engine(env.dir, ['run', '--config', liveConfig, '--data-dir', 'books', '--allow-live-database']);
+    expect(fromConfig.code).toBe(2);
+    expect(fromConfig.stderr).toContain('this session is live');
+    expect(runsIn(decoys.live).latest).toBeUndefined();
+    for (const args of [['backtest', '--config', config], ['start', '--config', config], ['status', '--data-dir', 'books', '--mode', 'paper'], ['kill', '--level', 'pause', '--data-dir', 'books', '--mode', 'paper'], ['breaker', 'reset', '--data-dir', 'books', '--mode', 'paper'], ['report', '--run-dir', 'run']]) {
+      const out = await engine(env.dir, [...args, '--allow-live-database']);
+      expect({ args, code: out.code }).toEqual({ args, code: 2 });
+      expect(out.stderr).toContain("unknown option '--allow-live-database'");
+    }
+  }, 120_000);
 });

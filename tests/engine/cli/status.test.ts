@@ -8,6 +8,7 @@ import { runStatus } from '../../../engine/cli/status.ts';
 import { acquireInstanceLock } from '../../../engine/runtime/instance-lock.ts';
 import { killFilePath } from '../../../engine/runtime/kill-file.ts';
 import { type HttpFixture, startHttpFixture, TEST_TOKEN } from '../../helpers/http-fixture.ts';
+import { liveFileDecoys } from '../../helpers/live-file-decoys.ts';
 
 let fx: HttpFixture;
 beforeEach(async () => {
@@ -94,6 +95,24 @@ describe('engine status', () => {
       expect(usage.stderr).toContain('pass --data-dir and --mode');
     } finally {
       rmSync(empty, { recursive: true, force: true });
+    }
+  });
+
+  it('never reads the live ledger for --mode paper or dry_run (a copy or a link of it is refused, exit 1); --mode live reads live.sqlite', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tg-status-'));
+    try {
+      const decoys = liveFileDecoys(dir, (live) => live.breaker.trip('venue mismatch', 'reconcile'));
+      for (const [mode, file] of [['paper', decoys.paperCopy], ['dry_run', decoys.dryRunLink]] as const) {
+        const out = await runStatus({ dataDir: dir, mode, url: await closedPort() });
+        expect({ mode, exitCode: out.exitCode, stdout: out.stdout }).toEqual({ mode, exitCode: 1, stdout: '' });
+        expect(out.stderr).toContain(`LEDGER_LIVE_FILE_REFUSED: a ${mode} process refuses to open the live database ${file}`);
+        expect(out.stderr).toContain('status, kill and breaker act on the live ledger with --mode live');
+      }
+      const live = await runStatus({ dataDir: dir, mode: 'live', url: await closedPort() });
+      expect(live.stdout).toContain(`tradegate live: ${decoys.live}`);
+      expect(live.stdout).toContain('TRIPPED: venue mismatch');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });

@@ -9,6 +9,7 @@ import { openLedger } from '../../../engine/ledger/ledger.ts';
 import { loadRuleSet } from '../../../engine/rules/load-rules.ts';
 import { goLiveConfigHash } from '../../../engine/runtime/config-hash.ts';
 import type { Mode } from '../../../engine/types.ts';
+import { liveFileDecoys } from '../../helpers/live-file-decoys.ts';
 import { type SessionEnv, sessionEnv } from '../../helpers/session-env.ts';
 
 let env: SessionEnv;
@@ -106,5 +107,15 @@ describe('engine validate --live', () => {
     const out = await runValidate({ config: broken, format: 'text', live: true }, env.dir);
     expect(out.exitCode).toBe(1);
     expect(out.stdout).toContain('go/no-go: NO-GO, not evaluated: the engine config does not load');
+  });
+
+  it('is not evaluated, and fails with the code, when a rehearsal ledger of the evidence is the live file (never read as evidence, never a crash)', async () => {
+    const evidenceDir = join(env.dir, 'evidence');
+    liveFileDecoys(evidenceDir);
+    const out = await runValidate({ config: configFile, format: 'text', live: true, evidenceDir }, env.dir);
+    expect(out.exitCode).toBe(1);
+    expect(out.stdout).toMatch(/go\/no-go: NO-GO, not evaluated: LEDGER_LIVE_FILE_REFUSED: a (dry_run|paper) process refuses to open the live database /);
+    const json = await runValidate({ config: configFile, format: 'json', live: true, evidenceDir }, env.dir);
+    expect(JSON.parse(json.stdout)).toMatchObject({ ok: false, goLive: { passed: false, notEvaluated: expect.stringMatching(/^LEDGER_LIVE_FILE_REFUSED: /) } });
   });
 });

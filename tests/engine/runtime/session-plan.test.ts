@@ -55,4 +55,24 @@ describe('planSession', () => {
     }
     expect(planSession(request({ runDir: 'r', mode: 'paper', seed: 1 })).resuming).toBe(true);
   });
+
+  it('grants --allow-live-database to paper and dry_run only, by the mode as resolved; off unless asked', () => {
+    cwd = mkdtempSync(join(tmpdir(), 'tg-plan-'));
+    expect(planSession(request()).allowLiveDatabase).toBe(false);
+    for (const mode of ['paper', 'dry_run'] as const) expect(planSession(request({ mode, allowLiveDatabase: true })).allowLiveDatabase).toBe(true);
+    for (const mode of ['live', 'backtest'] as const) {
+      expect(() => planSession(request({ mode, allowLiveDatabase: true }))).toThrow(expect.objectContaining({ code: 'USAGE', message: expect.stringContaining(`this session is ${mode}`) }));
+      expect(planSession(request({ mode })).allowLiveDatabase).toBe(false);
+    }
+    // From the config, and from the run a run directory holds: a resumed backtest is refused it too.
+    expect(() => planSession(request({ config: { ...config, mode: 'live' }, allowLiveDatabase: true }))).toThrow(expect.objectContaining({ code: 'USAGE' }));
+    const backtest = planSession(request({ mode: 'backtest', runDir: 'bt' }));
+    writeRunManifest(backtest.runDir, backtest.manifest);
+    expect(() => planSession(request({ runDir: 'bt', allowLiveDatabase: true }))).toThrow(expect.objectContaining({ code: 'USAGE', message: expect.stringContaining('this session is backtest') }));
+    // A permission of each process, not part of the run: a paper run resumes with or without it.
+    const paper = planSession(request({ runDir: 'p' }));
+    writeRunManifest(paper.runDir, paper.manifest);
+    expect(planSession(request({ runDir: 'p', allowLiveDatabase: true }))).toMatchObject({ resuming: true, allowLiveDatabase: true });
+    expect(planSession(request({ runDir: 'p' }))).toMatchObject({ resuming: true, allowLiveDatabase: false });
+  });
 });
