@@ -76,7 +76,7 @@ export async function reportRun(cwd: string, runDir: string): Promise<RunReport>
   if (!manifest) throw new TradegateError('SESSION_RUN_DIR_INVALID', `${dir} holds no run: no ${RUN_MANIFEST}`, { runDir: dir });
   const file = ledgerFileFor(manifest.data_dir, manifest.mode);
   if (!existsSync(file)) throw new TradegateError('SESSION_RUN_DIR_INVALID', `the run's ledger ${file} does not exist`, { runDir: dir, file });
-  const ledger = openLedger({ dataDir: manifest.data_dir, mode: manifest.mode, clock: systemClock });
+  const ledger = openLedger({ dataDir: manifest.data_dir, mode: manifest.mode, clock: systemClock, allowLiveFile: manifest.allow_live_database === true });
   try {
     const key: RunKey = { db: ledger.db, mode: manifest.mode, runId: manifest.run_id };
     const run = ledger.runs.get(key.runId);

@@ -25,6 +25,8 @@ export interface RunManifest {
   readonly venue: PluginSection;
   /** Wall time the run was created (ISO 8601); market time is in the ledger. */
   readonly created_at: string;
+  /** Started with `--allow-live-database`: its books may be the live file, which `engine report` then opens too. */
+  readonly allow_live_database?: boolean;
 }
 
 /** Write beside, then rename: a crash mid-write never leaves a torn file. */

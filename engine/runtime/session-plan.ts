@@ -87,7 +87,7 @@ export function planSession(r: PlanRequest): SessionPlan {
   const durationS = r.durationS === undefined ? r.config.session.duration_s : r.durationS;
   const manifest: RunManifest = {
     run_id: runId, mode, data_dir: dataDir, market_data: dataPath, seed, duration_s: durationS, config_file: resolve(r.cwd, r.configFile),
-    venue: r.config.venue, created_at: r.nowIso(),
+    venue: r.config.venue, created_at: r.nowIso(), ...(allowLiveDatabase ? { allow_live_database: true } : {}),
   };
   return { mode, runDir, dataDir, dataPath, seed, durationS, resuming: false, manifest, allowLiveDatabase };
 }

@@ -150,6 +150,10 @@ describe('engine run --allow-live-database', () => {
       const started = lines.find((l) => l['event'] === 'session.started');
       // A copy holds the session itself; a link writes through to live.sqlite.
       expect(runsIn(booked)).toEqual({ latest: started?.['run_id'], mode });
+      // run.json records the override, so the run's report may open the same books.
+      expect(JSON.parse(readFileSync(join(env.dir, `run-${mode}`, 'run.json'), 'utf8'))).toMatchObject({ allow_live_database: true });
+      const report = await engine(env.dir, ['report', '--run-dir', `run-${mode}`]);
+      expect({ mode, code: report.code, stderr: report.stderr }).toEqual({ mode, code: 0, stderr: '' });
     }
   }, 120_000);
 
