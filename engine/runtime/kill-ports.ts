@@ -4,7 +4,8 @@ import { KillEventRepository } from '../ledger/kill-event-repository.ts';
 import type { Ledger } from '../ledger/ledger.ts';
 import type { KillLevel } from '../types.ts';
 import { type ControlsService, controlsFacts } from './controls.ts';
-import type { HoldStore, KillStore, KillSwitch, KillTrigger, RaisedLevel } from './kill-switch.ts';
+import type { HoldStore, KillStore, KillTrigger, RaisedLevel } from './kill-store.ts';
+import type { KillSwitch } from './kill-switch.ts';
 import type { ControlsPort } from './trading-state.ts';
 
 const RANK = ['none', 'pause', 'flatten', 'emergency'] as const;

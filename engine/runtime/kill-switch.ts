@@ -1,57 +1,17 @@
 // The kill switch: merges every trigger (stored controls, kill file, signals, kill rules) into one level, persists raises, and acts on them.
 import type { EventBus } from '../bus.ts';
 import type { Clock } from '../clock.ts';
-import type { KillSource } from '../ledger/kill-event-repository.ts';
 import type { Logger } from '../observe/logger.ts';
 import { KILL_LEVELS, type KillLevel } from '../types.ts';
 import type { KillFileReading } from './kill-file.ts';
+import type { Hold, HoldRecord, KillStore, KillTrigger, RaisedLevel, StoredKill } from './kill-store.ts';
 
 /** The process exit code of an emergency stop; the systemd unit does not restart on it (RestartPreventExitStatus=99). */
 export const EMERGENCY_EXIT_CODE = 99;
 /** Stored controls and the kill file are read this often: far under the 2 s in which a trigger must be in force. */
 export const KILL_POLL_MS = 250;
 
-export type RaisedLevel = Exclude<KillLevel, 'none'>;
-
-export interface KillTrigger {
-  readonly source: KillSource;
-  /** Who: `cli:alice@host`, `kill-file`, `signal:SIGUSR2`, `rule:daily-loss-limit`. */
-  readonly actor: string;
-  readonly reason: string;
-  readonly fileIdentity?: string;
-}
-
-/** The stored kill level (runtime controls) and who last wrote it. */
-export interface StoredKill {
-  readonly level: KillLevel;
-  readonly updatedBy: string | null;
-  readonly updatedAtMs: number | null;
-}
-
-/** A kill rule's cooldown hold as kept across restarts. */
-export interface HoldRecord extends Hold {
-  readonly ruleId: string;
-}
-
-/** Where cooldown holds persist, so a restart does not end a cooldown early (kill-ports.ts: the ledger's locks). */
-export interface HoldStore {
-  /** Every hold kept, expired or not: the switch decides on its own clock which still hold. */
-  load(): readonly HoldRecord[];
-  save(hold: HoldRecord): void;
-  clear(): void;
-}
-
-/** Where levels persist (engine/runtime/kill-ports.ts: the ledger's runtime controls and kill_events). */
-export interface KillStore {
-  /** Omitted: cooldown holds live in this process only. */
-  readonly holds?: HoldStore;
-  /** Never throws: a store that cannot be read answers at least pause (fail closed). */
-  read(): StoredKill;
-  /** Records the trigger; stores `level` when it is above the stored one (a trigger never lowers). */
-  write(level: RaisedLevel, previous: KillLevel, trigger: KillTrigger): void;
-  /** Whether this version of the kill file was already applied (before a restart, say). */
-  fileApplied(identity: string): boolean;
-}
+export type { Hold, HoldRecord, HoldStore, KillStore, KillTrigger, RaisedLevel, StoredKill } from './kill-store.ts';
 
 /** What the runner does for the kill switch. Called one at a time, in order, never concurrently. */
 export interface KillActions {
@@ -86,11 +46,6 @@ export interface KillSwitchOptions {
   readonly logger?: Pick<Logger, 'info' | 'warn' | 'error'>;
 }
 
-export interface Hold {
-  readonly level: RaisedLevel;
-  readonly untilMs: number;
-  readonly reason: string;
-}
 
 const rank = (l: KillLevel): number => KILL_LEVELS.indexOf(l);
 
