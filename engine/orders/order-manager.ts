@@ -15,7 +15,7 @@ import { DEFAULT_MARKET_SLIPPAGE_BPS } from './market-facts.ts';
 import { flattenSnapshot } from './order-facts.ts';
 import { type MoveContext, moveOrder } from './order-moves.ts';
 import type { OrderGate, OrderLedger } from './order-ports.ts';
-import { sizeOrder, type SizedOrder } from './order-size.ts';
+import { type SizedOrder, sizeOrder, venueRequest } from './order-size.ts';
 import { type ReconcileOptions, Reconciler, type ReconcileReport } from './reconcile.ts';
 import { SendOrder } from './send-order.ts';
 import { DEFAULT_ACK_TIMEOUT_MS } from './submit.ts';
@@ -295,12 +295,3 @@ export class OrderManager {
   }
 }
 
-/** What goes to the venue: the rounded size and price, reduce-only for exits, the TTL as a venue-side backstop. */
-function venueRequest(clientOrderId: string, signal: Signal, sized: SizedOrder): VenueOrderRequest {
-  return {
-    clientOrderId, instrument: signal.instrument, side: signal.side, type: signal.orderType, quantity: sized.quantity,
-    ...(sized.limitPrice !== undefined ? { limitPrice: sized.limitPrice } : {}),
-    reduceOnly: signal.intent === 'exit',
-    ...(signal.ttlMs !== undefined ? { ttlMs: signal.ttlMs } : {}),
-  };
-}

@@ -1,7 +1,7 @@
-// Fits a signal's quantity and limit price to the instrument's steps, or refuses it: the venue must never round for us.
+// Fits a signal's quantity and limit price to the instrument's steps, or refuses it, and makes the venue request from the result: the venue must never round for us.
 import { TradegateError } from '../errors.ts';
 import { directionOfSide } from '../ledger/legs.ts';
-import type { InstrumentInfo, Signal } from '../plugins/plugin-api.ts';
+import type { InstrumentInfo, Signal, VenueOrderRequest } from '../plugins/plugin-api.ts';
 
 export interface SizedOrder {
   readonly quantity: number;
@@ -65,4 +65,14 @@ export function sizeOrder(signal: Pick<Signal, 'instrument' | 'side' | 'quantity
   const limitPrice = roundLimitPrice(price, directionOfSide(signal.side) === 'buy', info.priceTick);
   if (!(limitPrice > 0)) throw invalid(`limit price ${price} rounds to ${limitPrice} at tick ${info.priceTick}`, { limitPrice: price });
   return { quantity: rounded, limitPrice };
+}
+
+/** What goes to the venue: the rounded size and price, reduce-only for exits, the TTL as a venue-side backstop. */
+export function venueRequest(clientOrderId: string, signal: Signal, sized: SizedOrder): VenueOrderRequest {
+  return {
+    clientOrderId, instrument: signal.instrument, side: signal.side, type: signal.orderType, quantity: sized.quantity,
+    ...(sized.limitPrice !== undefined ? { limitPrice: sized.limitPrice } : {}),
+    reduceOnly: signal.intent === 'exit',
+    ...(signal.ttlMs !== undefined ? { ttlMs: signal.ttlMs } : {}),
+  };
 }

@@ -1,6 +1,7 @@
-// Specs of sizing: quantities rounded down to the step, minimums enforced, limit prices on the tick on the side that never pays more.
+// Specs of sizing: quantities rounded down to the step, minimums enforced, limit prices on the tick on the side that never pays more, and the venue request made from them.
 import { describe, expect, it } from 'vitest';
-import { roundLimitPrice, roundQuantity, sizeOrder } from '../../../engine/orders/order-size.ts';
+import { roundLimitPrice, roundQuantity, sizeOrder, venueRequest } from '../../../engine/orders/order-size.ts';
+import type { Signal } from '../../../engine/plugins/plugin-api.ts';
 import type { InstrumentInfo } from '../../../engine/plugins/plugin-api.ts';
 
 const BTC: InstrumentInfo = { instrument: 'BTC-USD', minQuantity: 0.001, quantityStep: 0.0001, priceTick: 0.01 };
@@ -31,5 +32,21 @@ describe('sizeOrder', () => {
     expect(() => sizeOrder({ ...order, quantity: 0.01 }, BTC)).toThrow(expect.objectContaining({ code: 'ORDER_SIZE_INVALID' }));
     expect(() => sizeOrder({ ...order, quantity: 0.01, limitPrice: Number.NaN }, BTC)).toThrow(expect.objectContaining({ code: 'ORDER_SIZE_INVALID' }));
     expect(sizeOrder({ ...order, orderType: 'market', quantity: 0.01 }, BTC)).toEqual({ quantity: 0.01 });
+  });
+});
+
+describe('venueRequest', () => {
+  const signal: Signal = { instrument: 'BTC-USD', side: 'sell', quantity: 0.01239, orderType: 'limit', limitPrice: 6800.011, signalId: 's', intent: 'exit', reason: 'r' };
+
+  it('sends the sized quantity and price, never the signal\u2019s, reduce-only for an exit, with its TTL as the venue-side backstop', () => {
+    const sized = sizeOrder(signal, BTC);
+    expect(venueRequest('tg-1', { ...signal, ttlMs: 30_000 }, sized)).toEqual({
+      clientOrderId: 'tg-1', instrument: 'BTC-USD', side: 'sell', type: 'limit', quantity: 0.0123, limitPrice: 6800.02, reduceOnly: true, ttlMs: 30_000,
+    });
+  });
+
+  it('leaves out what the order has not: no limit price on a market order, no TTL unless asked; an entry is not reduce-only', () => {
+    const market: Signal = { ...signal, side: 'buy', intent: 'entry', orderType: 'market', limitPrice: undefined };
+    expect(venueRequest('tg-2', market, sizeOrder(market, BTC))).toEqual({ clientOrderId: 'tg-2', instrument: 'BTC-USD', side: 'buy', type: 'market', quantity: 0.0123, reduceOnly: false });
   });
 });
