@@ -24,7 +24,7 @@ import { loadRuleSet } from './rules/load-rules.ts';
 import type { RuleSet } from './rules/rule-set.ts';
 import { acquireInstanceLock } from './runtime/instance-lock.ts';
 import { handOver } from './runtime/event-handover.ts';
-import { checkListed, refuseIfAhead, refuseLive } from './runtime/session-checks.ts';
+import { checkListed, refuseIfAhead, refuseLive, warnLiveFile } from './runtime/session-checks.ts';
 import { loadMarketSource, type MarketSource, splitAtResume } from './runtime/market-source.ts';
 import { MarketView } from './runtime/market-view.ts';
 import type { ProgressSink } from './runtime/progress.ts';
@@ -141,21 +141,6 @@ export async function runSession(req: RunRequest): Promise<RunResult> {
   } finally {
     for (const close of closers.reverse()) await close();
   }
-}
-
-/** The override is loud every time it is given; true when it let this session onto the live books. */
-function warnLiveFile(ledger: Ledger, mode: Mode, logger: Logger): boolean {
-  const fileMode = ledger.db.prepare<[], { value: string }>("SELECT value FROM ledger_meta WHERE key = 'mode'").get()?.value;
-  if (fileMode !== 'live') {
-    logger.warn({ event: 'ledger.live_file_allowed', path: ledger.path, file_mode: fileMode ?? null, live: false }, `--allow-live-database was given, but ${ledger.path} is not the live ledger: the flag changed nothing`);
-    return false;
-  }
-  logger.warn(
-    { event: 'ledger.live_file_allowed', path: ledger.path, file_mode: 'live', live: true },
-    `WARNING: --allow-live-database: this ${mode} session books its orders, fills and positions into the LIVE ledger ${ledger.path}. ` +
-      'This session also holds the live instance lock there: no live engine can run on that file until it ends.',
-  );
-  return true;
 }
 
 interface Parts {

@@ -1,8 +1,10 @@
-// Refusals before a session trades: live without a live venue, instruments the venue does not list, a replay behind its books.
+// Checks before a session trades: live without a live venue, instruments the venue does not list, a replay behind its books, the live-file override.
 import type { EngineConfig } from '../config/load-config.ts';
 import { TradegateError } from '../errors.ts';
 import type { Ledger } from '../ledger/ledger.ts';
+import type { Logger } from '../observe/logger.ts';
 import type { Venue } from '../plugins/plugin-api.ts';
+import type { Mode } from '../types.ts';
 import type { MarketSource } from './market-source.ts';
 import type { SessionPlan } from './session-plan.ts';
 
@@ -36,4 +38,19 @@ export function refuseLive(config: Pick<EngineConfig, 'venue'>): never {
     `live mode refused: the configured venue '${config.venue.name}' ${what}, and a session's market data comes from a replay file. No live venue plugin ships yet: use --mode paper or --mode dry_run.`,
     { venue: config.venue.name },
   );
+}
+
+/** The override is loud every time it is given; true when it let this session onto the live books. */
+export function warnLiveFile(ledger: Ledger, mode: Mode, logger: Logger): boolean {
+  const fileMode = ledger.db.prepare<[], { value: string }>("SELECT value FROM ledger_meta WHERE key = 'mode'").get()?.value;
+  if (fileMode !== 'live') {
+    logger.warn({ event: 'ledger.live_file_allowed', path: ledger.path, file_mode: fileMode ?? null, live: false }, `--allow-live-database was given, but ${ledger.path} is not the live ledger: the flag changed nothing`);
+    return false;
+  }
+  logger.warn(
+    { event: 'ledger.live_file_allowed', path: ledger.path, file_mode: 'live', live: true },
+    `WARNING: --allow-live-database: this ${mode} session books its orders, fills and positions into the LIVE ledger ${ledger.path}. ` +
+      'This session also holds the live instance lock there: no live engine can run on that file until it ends.',
+  );
+  return true;
 }
