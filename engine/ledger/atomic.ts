@@ -4,6 +4,8 @@ import { TradegateError } from '../errors.ts';
 
 interface Runner {
   readonly run: (fn: () => unknown) => unknown;
+  /** A deferred (read) transaction: one snapshot of the books without taking the write lock. */
+  readonly read: (fn: () => unknown) => unknown;
   /** Transaction and savepoint levels of this runner open right now (0: none, or one begun elsewhere). */
   depth: number;
   /** Per level, the first error a joined block threw in it: that level may no longer commit. */
@@ -32,6 +34,7 @@ function runnerOf(db: Database.Database): Runner {
     // it. Taking the write lock at BEGIN makes such writers queue behind the busy timeout instead.
     // Thrown out of the wrapper, an error rolls the level back (to its savepoint, or entirely).
     run: db.transaction((work: () => unknown) => asLevel(runner, work)).immediate,
+    read: db.transaction((work: () => unknown) => work()).deferred,
   };
   RUNNERS.set(db, runner);
   return runner;
@@ -138,13 +141,13 @@ export function flushDeferred(db: Database.Database): void {
 
 /**
  * Reads `fn` from one consistent snapshot of the books: inside the open transaction or group when
- * there is one (which holds the write lock, so nothing moves under it), else in a transaction of
- * its own. Never commits a group: reading the books is not a reason to make them durable.
+ * there is one (which holds the write lock, so nothing moves under it), else in a read transaction
+ * of its own, which takes no write lock: `fn` must only read. Never commits a group: reading the
+ * books is not a reason to make them durable.
  */
 export function readConsistently<T>(db: Database.Database, fn: () => T): T {
-  const runner = runnerOf(db);
   if (db.inTransaction) return fn();
-  return runner.run(fn) as T;
+  return runnerOf(db).read(fn) as T;
 }
 
 function commitGroup(runner: Runner): void {

@@ -309,4 +309,26 @@ describe('readConsistently', () => {
     expect(inside).toBe(true);
     expect(db.inTransaction).toBe(false);
   });
+
+  it('takes no write lock: a writer on another connection goes on while it reads, unseen by the snapshot', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tg-atomic-'));
+    const a = new Database(join(dir, 'ledger.sqlite'));
+    const b = new Database(join(dir, 'ledger.sqlite'), { timeout: 0 });
+    try {
+      a.pragma('journal_mode = WAL');
+      a.exec("CREATE TABLE t (v TEXT NOT NULL); INSERT INTO t (v) VALUES ('before')");
+      const count = () => a.prepare<[], { n: number }>('SELECT count(*) AS n FROM t').get()!.n;
+      const seen = readConsistently(a, () => {
+        const first = count();
+        b.prepare('INSERT INTO t (v) VALUES (?)').run('other process');
+        return [first, count()];
+      });
+      expect(seen).toEqual([1, 1]);
+      expect(count()).toBe(2);
+    } finally {
+      a.close();
+      b.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
