@@ -107,7 +107,7 @@ export class OrderManager {
     this.#fills = new FillSync(this.#ctx, options.venue, { pageLimit: options.fillPageLimit ?? 200 });
     this.#funding = new FundingSync(options.ledger, options.venue, { pageLimit: options.fillPageLimit ?? 200 });
     this.#settlements = new SettlementSync(options.ledger, options.venue);
-    this.#reconciler = new Reconciler(this.#ctx, options.venue, this.#fills, options.reconcile, this.#funding);
+    this.#reconciler = new Reconciler(this.#ctx, options.venue, { fills: this.#fills, funding: this.#funding, settlements: this.#settlements }, options.reconcile);
     this.#send = new SendOrder({
       ctx: this.#ctx, venue: options.venue, fills: this.#fills, sleep: options.sleep,
       ackTimeoutMs: options.ackTimeoutMs ?? DEFAULT_ACK_TIMEOUT_MS,

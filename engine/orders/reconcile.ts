@@ -3,8 +3,8 @@ import type { OrderRecord } from '../ledger/order-repository.ts';
 import type { Venue, VenueOrder } from '../plugins/plugin-api.ts';
 import type { OrderState } from '../types.ts';
 import type { FillSync, FillSyncReport } from './fill-sync.ts';
-import { FundingSync, type FundingSyncReport } from './funding-sync.ts';
-import { SettlementSync, type SettlementSyncReport } from './settlement-sync.ts';
+import type { FundingSync, FundingSyncReport } from './funding-sync.ts';
+import type { SettlementSync, SettlementSyncReport } from './settlement-sync.ts';
 import { adoptVenueOrder, type MoveContext, moveOrder } from './order-moves.ts';
 import { isTerminal, ORDER_STATES } from './order-state.ts';
 import { compareBooks } from './reconcile-books.ts';
@@ -58,6 +58,13 @@ export interface ReconcileReport {
 const LIVE: readonly OrderState[] = ['pending_submit', 'submitted', 'partially_filled', 'unknown'];
 export const NOT_FOUND_EVENT = 'reconcile_not_found';
 
+/** What reconciliation pulls from the venue before it compares the books. */
+export interface ReconcilePulls {
+  readonly fills: FillSync;
+  readonly funding: FundingSync;
+  readonly settlements: SettlementSync;
+}
+
 export class Reconciler {
   readonly #ctx: MoveContext;
   readonly #venue: Venue;
@@ -66,14 +73,14 @@ export class Reconciler {
   readonly #settlements: SettlementSync;
   readonly #o: ReconcileOptions;
 
-  /** `funding` defaults to one of its own over the same venue (the order manager shares its with tick()). */
-  constructor(ctx: MoveContext, venue: Venue, fills: FillSync, options: Partial<ReconcileOptions> = {}, funding?: FundingSync) {
+  /** The pulls are the order manager's own, shared with tick(): one resume position each. */
+  constructor(ctx: MoveContext, venue: Venue, pulls: ReconcilePulls, options: Partial<ReconcileOptions> = {}) {
     this.#ctx = ctx;
     this.#venue = venue;
-    this.#fills = fills;
+    this.#fills = pulls.fills;
+    this.#funding = pulls.funding;
+    this.#settlements = pulls.settlements;
     this.#o = { ...RECONCILE_DEFAULTS, ...options };
-    this.#funding = funding ?? new FundingSync(ctx.ledger, venue, { pageLimit: this.#o.pageLimit });
-    this.#settlements = new SettlementSync(ctx.ledger, venue);
   }
 
   get options(): ReconcileOptions {
