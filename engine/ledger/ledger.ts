@@ -75,6 +75,8 @@ export function positionView(p: PositionRecord): PositionView {
 
 export class Ledger {
   readonly mode: Mode;
+  /** The mode the file was created for: other than `mode` only when the live file was explicitly allowed. */
+  readonly fileMode: Mode;
   readonly path: string;
   readonly db: Database.Database;
   readonly orders: OrderRepository;
@@ -102,6 +104,7 @@ export class Ledger {
     const { db } = handle;
     const clock = opts.clock;
     this.mode = handle.mode;
+    this.fileMode = handle.fileMode;
     this.path = handle.path;
     this.db = db;
     this.#clock = clock;

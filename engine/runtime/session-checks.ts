@@ -42,9 +42,9 @@ export function refuseLive(config: Pick<EngineConfig, 'venue'>): never {
 
 /** The override is loud every time it is given; true when it let this session onto the live books. */
 export function warnLiveFile(ledger: Ledger, mode: Mode, logger: Logger): boolean {
-  const fileMode = ledger.db.prepare<[], { value: string }>("SELECT value FROM ledger_meta WHERE key = 'mode'").get()?.value;
+  const { fileMode } = ledger;
   if (fileMode !== 'live') {
-    logger.warn({ event: 'ledger.live_file_allowed', path: ledger.path, file_mode: fileMode ?? null, live: false }, `--allow-live-database was given, but ${ledger.path} is not the live ledger: the flag changed nothing`);
+    logger.warn({ event: 'ledger.live_file_allowed', path: ledger.path, file_mode: fileMode, live: false }, `--allow-live-database was given, but ${ledger.path} is not the live ledger: the flag changed nothing`);
     return false;
   }
   logger.warn(
