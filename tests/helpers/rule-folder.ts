@@ -15,6 +15,30 @@ export async function removeDir(dir: string): Promise<void> {
   await rm(dir, { recursive: true, force: true });
 }
 
+export interface RuleFolders {
+  /** A rules folder holding `files`, removed by removeAll(). */
+  make(files: Readonly<Record<string, string>>): Promise<string>;
+  /** Another folder to remove with the rest. */
+  track(dir: string): void;
+  removeAll(): Promise<void>;
+}
+
+/** Rules folders a test file makes, all removed in one call (from afterEach or afterAll). */
+export function ruleFolders(): RuleFolders {
+  const dirs: string[] = [];
+  return {
+    async make(files) {
+      const dir = await makeRulesDir(files);
+      dirs.push(dir);
+      return dir;
+    },
+    track: (dir) => void dirs.push(dir),
+    async removeAll() {
+      for (const dir of dirs.splice(0)) await removeDir(dir);
+    },
+  };
+}
+
 /** The version `files` load to on their own, in a folder of their own; throws when they do not load. */
 export async function versionOf(files: Readonly<Record<string, string>>): Promise<string> {
   const dir = await makeRulesDir(files);

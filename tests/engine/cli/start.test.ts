@@ -5,21 +5,15 @@ import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startPreflight } from '../../../engine/cli/start.ts';
 import { engine } from '../../helpers/engine-child.ts';
-import { makeRulesDir, positionCapFile, removeDir } from '../../helpers/rule-folder.ts';
+import { positionCapFile, ruleFolders } from '../../helpers/rule-folder.ts';
 import { sessionEnv } from '../../helpers/session-env.ts';
 
 const ROOT = resolve(import.meta.dirname, '../../..');
 const CONFIG = readFileSync(join(ROOT, 'config/engine.yaml'), 'utf8');
 
-const folders: string[] = [];
-async function folder(files: Record<string, string>): Promise<string> {
-  const dir = await makeRulesDir(files);
-  folders.push(dir);
-  return dir;
-}
-afterAll(async () => {
-  for (const dir of folders) await removeDir(dir);
-});
+const folders = ruleFolders();
+const folder = (files: Record<string, string>): Promise<string> => folders.make(files);
+afterAll(() => folders.removeAll());
 
 /** The shipped config pointed at another rules folder. */
 function configFor(rulesDir: string): string {
@@ -33,7 +27,7 @@ const RULES = positionCapFile({ maxUsd: 100 });
 describe('engine start', () => {
   it('checks everything, then runs a paper session over the shipped data to its end and prints the summary (child process, exit 0)', async () => {
     const env = sessionEnv();
-    folders.push(env.dir);
+    folders.track(env.dir);
     const config = env.config((c) => {
       (c['session'] as Record<string, unknown>)['run_dir'] = join(env.dir, 'runs');
     }, 'engine.yaml');

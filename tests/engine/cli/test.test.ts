@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { makeRulesDir, positionCapFile, removeDir } from '../../helpers/rule-folder.ts';
+import { positionCapFile, ruleFolders } from '../../helpers/rule-folder.ts';
 
 const ROOT = resolve(import.meta.dirname, '../../..');
 const MAIN = join(ROOT, 'engine/cli/main.ts');
@@ -26,15 +26,9 @@ function engine(...args: string[]): Promise<Run> {
 
 const RULES = positionCapFile({ maxUsd: 100 });
 
-const folders: string[] = [];
-async function folder(files: Record<string, string>): Promise<string> {
-  const dir = await makeRulesDir(files);
-  folders.push(dir);
-  return dir;
-}
-afterAll(async () => {
-  for (const dir of folders) await removeDir(dir);
-});
+const folders = ruleFolders();
+const folder = (files: Record<string, string>): Promise<string> => folders.make(files);
+afterAll(() => folders.removeAll());
 
 const caseCount = (dir: string, names: readonly string[]): number =>
   names.reduce((n, name) => n + (readFileSync(join(dir, name), 'utf8').match(/^ {2}- name:/gm)?.length ?? 0), 0);

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { caseContext, caseSnapshot, isRuleTestFileName, runRuleCases } from '../../../engine/gate/rule-cases.ts';
 import { exampleSnapshot } from '../../../engine/rules/fact-catalog.ts';
-import { makeRulesDir, positionCapFile, removeDir } from '../../helpers/rule-folder.ts';
+import { positionCapFile, ruleFolders } from '../../helpers/rule-folder.ts';
 
 // The shared position cap, plus a one-instrument rule and a flatten that also applies at ticks: the cases below need all three.
 const RULES = `${positionCapFile({ maxUsd: 100 })}  - id: btc-only-cap
@@ -46,17 +46,9 @@ const PASSING = `cases:
     expect: { outcome: reject, errors: [FACT_MISSING] }
 `;
 
-const folders: string[] = [];
-
-async function folder(files: Record<string, string>): Promise<string> {
-  const dir = await makeRulesDir(files);
-  folders.push(dir);
-  return dir;
-}
-
-afterEach(async () => {
-  for (const dir of folders.splice(0)) await removeDir(dir);
-});
+const folders = ruleFolders();
+const folder = (files: Record<string, string>): Promise<string> => folders.make(files);
+afterEach(() => folders.removeAll());
 
 describe('runRuleCases', () => {
   it('passes cases whose decision matches, naming the file and line of each case', async () => {
