@@ -65,6 +65,7 @@ export class CashRepository {
   readonly #byRef;
   readonly #list;
   readonly #sumByKind;
+  readonly #sumByKindAfter;
 
   constructor(db: Database.Database, clock: Clock, mode: Mode) {
     this.#clock = clock;
@@ -79,6 +80,9 @@ export class CashRepository {
     this.#list = db.prepare<[number], Row>('SELECT * FROM cash_movements ORDER BY id LIMIT ?');
     this.#sumByKind = db.prepare<[], { kind: CashKind; total: number }>(
       'SELECT kind, SUM(amount_micros) AS total FROM cash_movements GROUP BY kind',
+    );
+    this.#sumByKindAfter = db.prepare<[number], { kind: CashKind; total: number; lastId: number }>(
+      'SELECT kind, SUM(amount_micros) AS total, MAX(id) AS lastId FROM cash_movements WHERE id > ? GROUP BY kind',
     );
   }
 
@@ -110,5 +114,19 @@ export class CashRepository {
     const out = Object.fromEntries(CASH_KINDS.map((k) => [k, 0])) as Record<CashKind, Micros>;
     for (const row of this.#sumByKind.all()) out[row.kind] = row.total;
     return out;
+  }
+
+  /**
+   * Totals per kind of the movements after `afterId`, and the last id they include (`afterId` when none):
+   * the journal is append-only, so a reader can keep running totals from this cursor. One statement, one snapshot.
+   */
+  totalsByKindAfter(afterId: number): { totals: Record<CashKind, Micros>; lastId: number } {
+    const totals = Object.fromEntries(CASH_KINDS.map((k) => [k, 0])) as Record<CashKind, Micros>;
+    let lastId = afterId;
+    for (const row of this.#sumByKindAfter.all(afterId)) {
+      totals[row.kind] = row.total;
+      lastId = Math.max(lastId, row.lastId);
+    }
+    return { totals, lastId };
   }
 }

@@ -1,9 +1,12 @@
 // Reads what the runtime assertions check from the ledger: the run's orders and fill sums, positions at mark, and the PnL parts of the books.
+import type Database from 'better-sqlite3';
+import type { CashKind } from '../ledger/cash-repository.ts';
 import { equityOf, type MarkLookup, markPosition, requireMark } from '../ledger/equity.ts';
 import type { Ledger } from '../ledger/ledger.ts';
-import { e8ToQty, microsToUsd } from '../ledger/money.ts';
-import type { OrderState } from '../types.ts';
+import { e8ToQty, type Micros, microsToUsd } from '../ledger/money.ts';
+import type { OrderState, Side } from '../types.ts';
 import type { AssertedOrder, AssertedPosition, PnlBooks } from './assertions.ts';
+import { LIVE_ORDER_STATES } from './position-tracker.ts';
 
 type Books = Pick<Ledger, 'db' | 'positions' | 'cash'>;
 
@@ -12,20 +15,24 @@ type Books = Pick<Ledger, 'db' | 'positions' | 'cash'>;
  * instrument even when flat, so their sums are the books' PnL since the ledger began; the assertion
  * compares two of these snapshots. Throws LEDGER_MARK_MISSING when an open position has no mark.
  */
-export function pnlBooks(ledger: Books, mark: MarkLookup): PnlBooks {
+export function pnlBooks(ledger: Books, mark: MarkLookup, externalMicros: Micros = externalOf(ledger.cash.totalsByKind())): PnlBooks {
   const all = ledger.positions.all();
   const open = all.filter((p) => p.qtyE8 !== 0);
   const sum = (pick: (p: (typeof all)[number]) => number) => all.reduce((s, p) => s + pick(p), 0);
   const unrealized = open.reduce((s, p) => s + markPosition(p, requireMark(mark, p.instrument, p.leg)).unrealizedMicros, 0);
-  const totals = ledger.cash.totalsByKind();
   return {
     equityUsd: microsToUsd(equityOf(ledger.cash.balanceMicros(), open, mark).equityMicros),
     realizedUsd: microsToUsd(sum((p) => p.realizedMicros)),
     unrealizedUsd: microsToUsd(unrealized),
     feesUsd: microsToUsd(sum((p) => p.feesMicros)),
     fundingUsd: microsToUsd(sum((p) => p.fundingMicros)),
-    externalUsd: microsToUsd(totals.deposit + totals.withdrawal + totals.adjustment),
+    externalUsd: microsToUsd(externalMicros),
   };
+}
+
+/** Money that is not PnL: deposits, withdrawals and adjustments, from totals per cash kind. */
+export function externalOf(totals: Readonly<Record<CashKind, Micros>>): Micros {
+  return totals.deposit + totals.withdrawal + totals.adjustment;
 }
 
 /** Open positions with their notional at mark (outright and binary legs alike: |qty| x mark). */
@@ -39,6 +46,7 @@ export function assertedPositions(ledger: Books, mark: MarkLookup): AssertedPosi
 interface OrderRow {
   clientOrderId: string;
   instrument: string;
+  side: Side;
   state: OrderState;
   qtyE8: number;
   filledE8: number;
@@ -48,23 +56,79 @@ interface OrderRow {
   fillE8: number | null;
 }
 
+/** The orders the assertions check, the sum of each one's fills, and the side of each live order (for isEntry). */
+export interface RunOrders {
+  readonly orders: AssertedOrder[];
+  readonly fillQtyByOrder: Map<string, number>;
+  readonly liveSides: Map<string, Side>;
+}
+
+/** The last order event and fill ids: everything after them is new to a reader that has seen up to here. */
+export interface OrderCursors {
+  readonly eventId: number;
+  readonly fillId: number;
+}
+
+const LIVE_IN = LIVE_ORDER_STATES.map((s) => `'${s}'`).join(', ');
+const COLUMNS = `o.client_order_id AS clientOrderId, o.instrument, o.side, o.state, o.qty_e8 AS qtyE8, o.filled_qty_e8 AS filledE8,
+  o.venue_order_id AS venueOrderId, o.sent_notional_micros AS sentNotionalMicros, o.limit_price AS limitPrice,
+  (SELECT SUM(f.qty_e8) FROM fills f WHERE f.order_id = o.id) AS fillE8`;
+const IN_RUN = `(o.run_id IS @runId OR o.state IN (${LIVE_IN}))`;
 /**
- * The orders of one run plus every order still live (from any run: a restart inherits them), each with
- * the sum of its fills. `isEntry` is left to the caller's knowledge (unknown counts as an entry).
+ * An order row changes only with an order event (insert, state change) or a fill (filled quantity and
+ * fees, booked in the fill's transaction); both tables are append-only, so their ids are cursors. A plain
+ * IN over UNION ALL keeps every part a range or index search (a UNION made SQLite scan order_events' index to merge).
  */
-export function runOrders(ledger: Pick<Ledger, 'db'>, runId: string | null): { orders: AssertedOrder[]; fillQtyByOrder: Map<string, number> } {
-  const rows = ledger.db
-    .prepare<[string | null], OrderRow>(`SELECT o.client_order_id AS clientOrderId, o.instrument, o.state, o.qty_e8 AS qtyE8, o.filled_qty_e8 AS filledE8,
-      o.venue_order_id AS venueOrderId, o.sent_notional_micros AS sentNotionalMicros, o.limit_price AS limitPrice,
-      (SELECT SUM(f.qty_e8) FROM fills f WHERE f.order_id = o.id) AS fillE8
-      FROM orders o WHERE o.run_id IS ? OR o.state IN ('pending_submit', 'submitted', 'partially_filled', 'unknown') ORDER BY o.id`)
-    .all(runId);
+const CHANGED = `SELECT ${COLUMNS} FROM orders o WHERE o.id IN (
+  SELECT order_id FROM order_events WHERE id > @eventId
+  UNION ALL SELECT order_id FROM fills WHERE id > @fillId
+  UNION ALL SELECT id FROM orders WHERE state IN (${LIVE_IN})
+  UNION ALL SELECT n.id FROM json_each(@named) j JOIN orders n ON n.client_order_id = j.value) AND ${IN_RUN} ORDER BY o.id`;
+
+/** Statements prepared once per database: the incremental read runs on every step. */
+const statements = new WeakMap<Database.Database, Map<string, Database.Statement>>();
+
+function prepared<P extends object | unknown[], R>(db: Database.Database, sql: string): Database.Statement<P, R> {
+  const byText = statements.get(db) ?? new Map<string, Database.Statement>();
+  statements.set(db, byText);
+  const statement = byText.get(sql) ?? db.prepare(sql);
+  byText.set(sql, statement);
+  return statement as unknown as Database.Statement<P, R>;
+}
+
+function toRunOrders(rows: readonly OrderRow[]): RunOrders {
   const fillQtyByOrder = new Map<string, number>();
+  const liveSides = new Map<string, Side>();
+  const live: ReadonlySet<OrderState> = new Set(LIVE_ORDER_STATES);
   const orders = rows.map((r): AssertedOrder => {
     fillQtyByOrder.set(r.clientOrderId, e8ToQty(r.fillE8 ?? 0));
+    if (live.has(r.state)) liveSides.set(r.clientOrderId, r.side);
     const qty = e8ToQty(r.qtyE8);
     const notionalUsd = r.sentNotionalMicros !== null ? microsToUsd(r.sentNotionalMicros) : r.limitPrice !== null ? qty * r.limitPrice : null;
     return { clientOrderId: r.clientOrderId, instrument: r.instrument, state: r.state, qty, filledQty: e8ToQty(r.filledE8), venueOrderId: r.venueOrderId, notionalUsd };
   });
-  return { orders, fillQtyByOrder };
+  return { orders, fillQtyByOrder, liveSides };
+}
+
+/**
+ * The orders of one run plus every order still live (from any run: a restart inherits them), each with
+ * the sum of its fills. `isEntry` is left to the caller's knowledge (unknown counts as an entry).
+ */
+export function runOrders(ledger: Pick<Ledger, 'db'>, runId: string | null): RunOrders {
+  return toRunOrders(prepared<{ runId: string | null }, OrderRow>(ledger.db, `SELECT ${COLUMNS} FROM orders o WHERE ${IN_RUN} ORDER BY o.id`).all({ runId }));
+}
+
+/**
+ * The orders runOrders would list that may have changed after `since`, with every live order and the
+ * `named` ones (by client order id) whether changed or not.
+ */
+export function changedRunOrders(ledger: Pick<Ledger, 'db'>, runId: string | null, since: OrderCursors, named: readonly string[]): RunOrders {
+  const params = { runId, eventId: since.eventId, fillId: since.fillId, named: JSON.stringify(named) };
+  return toRunOrders(prepared<typeof params, OrderRow>(ledger.db, CHANGED).all(params));
+}
+
+/** The cursors now; read them before the orders, so a change written meanwhile is read again rather than missed. */
+export function orderCursors(ledger: Pick<Ledger, 'db'>): OrderCursors {
+  const sql = 'SELECT COALESCE((SELECT MAX(id) FROM order_events), 0) AS eventId, COALESCE((SELECT MAX(id) FROM fills), 0) AS fillId';
+  return prepared<[], OrderCursors>(ledger.db, sql).get() as OrderCursors;
 }

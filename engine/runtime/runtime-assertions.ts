@@ -10,9 +10,9 @@ import type { Signal, Venue } from '../plugins/plugin-api.ts';
 import type { AssertionOutcome } from '../trading-events.ts';
 import type { Side } from '../types.ts';
 import { type AcceptedSignal, type AssertedPosition, type AssertionState, type PnlBooks, runAssertions } from './assertions.ts';
-import { assertedPositions, pnlBooks, runOrders } from './assertion-state.ts';
+import { AssertionReader, type ReadStats } from './assertion-reader.ts';
+import { assertedPositions, pnlBooks } from './assertion-state.ts';
 import type { Breaker } from './breaker.ts';
-import { LIVE_ORDER_STATES } from './position-tracker.ts';
 
 /** The loop beats at least every second while alive; a gap this long is a stall, not a slow event. */
 export const HEARTBEAT_MAX_GAP_MS = 30_000;
@@ -22,7 +22,7 @@ export const VENUE_CHECK_EVERY_MS = 30_000;
 export const PNL_TOLERANCE_USD = 0.01;
 
 export interface RuntimeAssertionsOptions {
-  readonly ledger: Pick<Ledger, 'db' | 'positions' | 'cash' | 'orders' | 'runId'>;
+  readonly ledger: Pick<Ledger, 'db' | 'positions' | 'cash' | 'runId'>;
   readonly venue: Pick<Venue, 'positions'>;
   readonly mark: MarkLookup;
   readonly breaker: Pick<Breaker, 'applyAssertions'>;
@@ -55,6 +55,7 @@ function isEntryOf(side: Side, held: number): boolean {
  */
 export class RuntimeAssertions {
   readonly #o: RuntimeAssertionsOptions;
+  readonly #reader: AssertionReader;
   #accepted: AcceptedSignal[] = [];
   #pnlStart: PnlBooks | null = null;
   #previousBeatMs: number | null = null;
@@ -65,6 +66,7 @@ export class RuntimeAssertions {
 
   constructor(options: RuntimeAssertionsOptions) {
     this.#o = options;
+    this.#reader = new AssertionReader({ ledger: options.ledger, wallClock: options.wallClock, deterministic: options.deterministic });
   }
 
   /** The session's onAccepted: a signal the gate let through, with the order the manager answered with. */
@@ -85,6 +87,11 @@ export class RuntimeAssertions {
     return this.#latest;
   }
 
+  /** What the last check read: the whole run or only what may have changed, and how many orders. */
+  lastRead(): ReadStats | null {
+    return this.#reader.lastRead();
+  }
+
   /** Called after each step under the step lock; checks on the configured cadence, then beats. */
   async afterStep(): Promise<void> {
     this.#steps += 1;
@@ -98,6 +105,7 @@ export class RuntimeAssertions {
     if (state === null) return null;
     this.#accepted = [];
     const results = runAssertions(state);
+    this.#reader.settle(state, results);
     this.#latest = results;
     this.#o.breaker.applyAssertions(results);
     return results;
@@ -107,9 +115,10 @@ export class RuntimeAssertions {
     const { ledger, mark, wallClock } = this.#o;
     let positions: AssertedPosition[];
     let now: PnlBooks;
+    const full = this.#reader.fullDue();
     try {
       positions = assertedPositions(ledger, mark);
-      now = pnlBooks(ledger, mark);
+      now = pnlBooks(ledger, mark, this.#reader.externalMicros(full));
     } catch (error) {
       if (!(error instanceof TradegateError) || error.code !== 'LEDGER_MARK_MISSING') throw error;
       if (!this.#skipNoted) this.#o.logger?.debug({ event: 'assertions.skipped', reason: error.message }, 'runtime assertions wait for a mark of every open position');
@@ -117,11 +126,11 @@ export class RuntimeAssertions {
       return null;
     }
     this.#pnlStart ??= now;
-    const { orders, fillQtyByOrder } = runOrders(ledger, ledger.runId ?? null);
+    const named = this.#accepted.flatMap((a) => (a.clientOrderId === null ? [] : [a.clientOrderId]));
+    const { orders, fillQtyByOrder, liveSides } = this.#reader.orders(full, named);
     const held = new Map(positions.map((p) => [p.instrument, p.qty]));
-    const sides = new Map(ledger.orders.inStates(LIVE_ORDER_STATES).map((o) => [o.clientOrderId, o.side]));
     const withEntry = orders.map((o) => {
-      const side = sides.get(o.clientOrderId);
+      const side = liveSides.get(o.clientOrderId);
       return side === undefined ? o : { ...o, isEntry: isEntryOf(side, held.get(o.instrument) ?? 0) };
     });
     const wallNow = wallClock.now();
