@@ -1,4 +1,4 @@
-// The paper venue: the Venue contract over a simulated book that persists every change and fills only on market events.
+// The paper venue: the Venue contract over a simulated book that journals every change and fills only on market events.
 import { join } from 'node:path';
 import {
   type InstrumentInfo,
@@ -15,13 +15,14 @@ import {
   type VenueStats,
 } from '../../../engine/plugins/plugin-api.ts';
 import { balanceRefusal, expectedPrice } from './account.ts';
-import { type BookState, emptyState, type FillRecord, type FundingRecord, type OrderRecord, stateDefect } from './book-state.ts';
+import { type BookState, emptyState, type FillRecord, type FundingRecord, type OrderRecord } from './book-state.ts';
 import { drawLatencyMs } from './latency.ts';
 import { expireDue, stepMarket } from './market-step.ts';
 import { listingRefusal, unreadable } from './order-checks.ts';
 import { decodeCursor, pageSize, paginate } from './pagination.ts';
 import { type PaperConfigFile, type PaperSettings, settingsProblems, toSettings } from './paper-config.ts';
-import { readState, STATE_EVENTS, writeStateAtomic } from './state-file.ts';
+import { readState, STATE_EVENTS } from './state-file.ts';
+import { BookJournal, decodeStateFile, type SavedBook, savedBookDefect } from './state-journal.ts';
 import { microsToUsd, usdToMicros } from './units.ts';
 
 export const STATE_FILE = 'paper-venue.json';
@@ -62,14 +63,14 @@ export class PaperVenue implements Venue {
   readonly name = 'paper';
   readonly #ctx: PluginContext<PaperConfigFile>;
   readonly #settings: PaperSettings;
-  readonly #path: string;
+  readonly #journal: BookJournal;
   readonly #book: BookState;
   readonly #byClientId = new Map<string, OrderRecord>();
 
-  private constructor(ctx: PluginContext<PaperConfigFile>, settings: PaperSettings, path: string, book: BookState) {
+  private constructor(ctx: PluginContext<PaperConfigFile>, settings: PaperSettings, journal: BookJournal, book: BookState) {
     this.#ctx = ctx;
     this.#settings = settings;
-    this.#path = path;
+    this.#journal = journal;
     this.#book = book;
     for (const o of book.orders) this.#byClientId.set(o.clientOrderId, o);
   }
@@ -80,23 +81,28 @@ export class PaperVenue implements Venue {
     if (problems.length > 0) throw new Error(`paper venue config: ${problems.join('; ')}`);
     const settings = toSettings(ctx.config);
     const path = join(ctx.stateDir, STATE_FILE);
-    const read = readState<BookState>(path, stateDefect, ctx.logger, ctx.now());
+    const read = readState<SavedBook>(path, savedBookDefect, ctx.logger, ctx.now(), decodeStateFile);
     if (read.kind === 'loaded') {
-      const b = read.state;
-      ctx.logger.info({ event: STATE_EVENTS.loaded, file: path, orders: b.orders.length, fills: b.fills.length, cash_usd: microsToUsd(b.cashMicros) }, 'paper venue continues its saved book');
-      return new PaperVenue(ctx, settings, path, b);
+      const saved = read.state;
+      const b = saved.book;
+      const journal = BookJournal.resume(path, saved, settings, ctx.logger);
+      ctx.logger.info(
+        { event: STATE_EVENTS.loaded, file: path, orders: b.orders.length, fills: b.fills.length, cash_usd: microsToUsd(b.cashMicros), journal_lines: saved.lines, change: saved.seq },
+        'paper venue continues its saved book',
+      );
+      return new PaperVenue(ctx, settings, journal, b);
     }
     const bookId = `${ctx.now().toString(36)}-${Math.floor(ctx.random() * 36 ** 6).toString(36)}`;
-    const venue = new PaperVenue(ctx, settings, path, emptyState(bookId, usdToMicros(settings.startingCashUsd)));
+    const book = emptyState(bookId, usdToMicros(settings.startingCashUsd));
     ctx.logger.info({ event: STATE_EVENTS.fresh, file: path, book_id: bookId, cash_usd: settings.startingCashUsd }, 'paper venue starts a fresh book');
-    venue.#save();
-    return venue;
+    return new PaperVenue(ctx, settings, BookJournal.start(path, book, settings, ctx.logger), book);
   }
 
   async connect(): Promise<void> {}
 
+  /** Folds the journal into one snapshot: a closed venue leaves its whole book in one plain JSON file. */
   async close(): Promise<void> {
-    this.#save();
+    this.#journal.close();
   }
 
   async instruments(): Promise<readonly InstrumentInfo[]> {
@@ -235,6 +241,6 @@ export class PaperVenue implements Venue {
   }
 
   #save(): void {
-    writeStateAtomic(this.#path, this.#book, this.#settings.fsync);
+    this.#journal.record();
   }
 }

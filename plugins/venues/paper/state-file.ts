@@ -23,14 +23,18 @@ function tempPrefix(path: string): string {
 /**
  * The new content is complete on disk before it takes the file's name: a crash at any point leaves either the old
  * state or the new one, never half of one. The temp file carries the writer's pid, so the next read can tell a
- * crash's leftover (removed) from a save still in progress in a running process (kept).
+ * crash's leftover (removed) from a save still in progress in a running process (kept). Returns the file's size,
+ * which the journal measures itself against.
  */
-export function writeStateAtomic(path: string, value: unknown, fsync: boolean): void {
+export function writeStateAtomic(path: string, value: unknown, fsync: boolean): number {
   const temp = join(dirname(path), `${tempPrefix(path)}${process.pid}-${++tempCounter}`);
+  let bytes = 0;
   try {
     const fd = openSync(temp, 'w', 0o600);
     try {
-      writeSync(fd, JSON.stringify(value));
+      const text = Buffer.from(JSON.stringify(value));
+      writeFully(fd, text, 0);
+      bytes = text.length;
       if (fsync) fsyncSync(fd);
     } finally {
       closeSync(fd);
@@ -46,6 +50,12 @@ export function writeStateAtomic(path: string, value: unknown, fsync: boolean): 
     throw err;
   }
   if (fsync) syncDir(dirname(path));
+  return bytes;
+}
+
+/** write(2) may take less than it was given (a full disk, a signal); what it left must still go, at its own offset. */
+export function writeFully(fd: number, bytes: Uint8Array, position: number): void {
+  for (let done = 0; done < bytes.length; ) done += writeSync(fd, bytes, done, bytes.length - done, position + done);
 }
 
 /** The rename itself must reach the disk too, or a power cut can bring the old name back. */
@@ -111,15 +121,16 @@ function setAside(path: string, nowMs: number): string | null {
 
 /**
  * Reads the state. A missing file is a fresh start; an unreadable, truncated or invalid one is set aside and
- * reported (a logged error with a stable event name) so the venue starts fresh instead of crashing.
+ * reported (a logged error with a stable event name) so the venue starts fresh instead of crashing. `decode` turns
+ * the file's text into the value `defect` judges; it throws when the text cannot be read as one.
  */
-export function readState<T>(path: string, defect: (value: unknown) => string | null, logger: PluginLogger, nowMs: number): StateRead<T> {
+export function readState<T>(path: string, defect: (value: unknown) => string | null, logger: PluginLogger, nowMs: number, decode: (text: string) => unknown = JSON.parse): StateRead<T> {
   removeLeftoverTemps(path, logger);
   if (!existsSync(path)) return { kind: 'missing' };
   let reason: string | null;
   let value: unknown;
   try {
-    value = JSON.parse(readFileSync(path, 'utf8'));
+    value = decode(readFileSync(path, 'utf8'));
     reason = defect(value);
   } catch (err) {
     reason = `cannot read or parse: ${(err as Error).message}`;

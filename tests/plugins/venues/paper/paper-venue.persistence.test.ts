@@ -141,6 +141,7 @@ describe('state across restarts', () => {
     h.feed(minute(-1, 6800, 6801));
     await h.venue.placeOrder(order({ clientOrderId: 'x', quantity: 0.5 }));
     h.feed(minute(0, 6800, 6801));
+    await h.venue.close();
     const path = join(h.stateDir, STATE_FILE);
     const bad = corrupt(readFileSync(path, 'utf8'));
     writeFileSync(path, bad);
@@ -179,6 +180,7 @@ describe('state across restarts', () => {
     h.feed(minute(-1, 6800, 6801));
     await h.venue.placeOrder(order({ clientOrderId: 'first', quantity: 0.5 }));
     h.feed(minute(0, 6800, 6801));
+    await h.venue.close();
     const path = join(h.stateDir, STATE_FILE);
     const saved = readFileSync(path, 'utf8');
     const save = await holdSave(path, saved);
@@ -194,13 +196,17 @@ describe('state across restarts', () => {
     expect(h.capture.events('paper.state_temp_removed')).toHaveLength(0);
   });
 
-  it('every save goes through a temp file renamed over the state, leaving only the state file behind', async () => {
+  it('a save appends one line to the state file; closing folds the lines into one plain snapshot, leaving only the state file', async () => {
     h = openPaper();
+    const path = join(h.stateDir, STATE_FILE);
     h.feed(minute(-1, 6800, 6801));
     for (let i = 0; i < 5; i++) await h.venue.placeOrder(order({ clientOrderId: `s${i}`, quantity: 0.01 }));
     h.feed(minute(0, 6800, 6801));
+    // The fresh book's snapshot, then the five orders and the one market event that filled them.
+    expect(readFileSync(path, 'utf8').split('\n')).toHaveLength(1 + 6);
+    await h.venue.close();
     expect(readdirSync(h.stateDir)).toEqual([STATE_FILE]);
-    const saved = JSON.parse(readFileSync(join(h.stateDir, STATE_FILE), 'utf8')) as { orders: unknown[]; fills: unknown[]; ordersReceived: number };
-    expect([saved.orders.length, saved.fills.length, saved.ordersReceived]).toEqual([5, 5, 5]);
+    const saved = JSON.parse(readFileSync(path, 'utf8')) as { orders: unknown[]; fills: unknown[]; ordersReceived: number; journalSeq: number };
+    expect([saved.orders.length, saved.fills.length, saved.ordersReceived, saved.journalSeq]).toEqual([5, 5, 5, 6]);
   });
 });
