@@ -3,13 +3,15 @@ import { backtestThroughputBench } from './backtest-throughput.ts';
 import { gateLatencyBench } from './gate-latency.ts';
 import { httpLatencyBench } from './http-latency.ts';
 import { killSwitchLatencyBench } from './kill-switch-latency.ts';
+import { longRunBench } from './long-run.ts';
 import { ordersThroughputBench } from './orders-throughput.ts';
+import { paperVenuePersistenceBench } from './paper-venue-persistence.ts';
 import { reloadLatencyBench } from './reload-latency.ts';
 import { validateRulesBench } from './validate-rules.ts';
 import type { Bench } from './bench-api.ts';
 import { formatResult, machineInfo, writeResult } from './report.ts';
 
-const BENCHES: readonly Bench[] = [gateLatencyBench, reloadLatencyBench, validateRulesBench, httpLatencyBench, killSwitchLatencyBench, backtestThroughputBench, ordersThroughputBench];
+const BENCHES: readonly Bench[] = [gateLatencyBench, reloadLatencyBench, validateRulesBench, httpLatencyBench, killSwitchLatencyBench, backtestThroughputBench, ordersThroughputBench, longRunBench, paperVenuePersistenceBench];
 
 const RESULTS_DIR = new URL('./results', import.meta.url).pathname;
 
