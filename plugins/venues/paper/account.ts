@@ -40,11 +40,11 @@ export function expectedPrice(book: BookState, settings: PaperSettings, spec: In
   return slippedPrice(settings.slippage, o.side, o.side === 'buy' ? mark.ask : mark.bid, o.quantity, spec.priceTick);
 }
 
-/** Cash the open buy orders hold back: their remaining quantity at their expected price plus the worst fee. */
-export function reservedCashMicros(book: BookState, settings: PaperSettings): number {
+/** Cash the open buy orders (of `open`, the book's open orders) hold back: their remaining quantity at their expected price plus the worst fee. */
+export function reservedCashMicros(book: BookState, open: Iterable<OrderRecord>, settings: PaperSettings): number {
   let total = 0;
-  for (const o of book.orders) {
-    if (!isOpen(o) || o.side !== 'buy') continue;
+  for (const o of open) {
+    if (o.side !== 'buy') continue;
     const spec = settings.instruments.get(o.instrument);
     const price = spec ? expectedPrice(book, settings, spec, o) : null;
     if (price !== null) total += notionalMicros(remainingOf(o), price) * (1 + worstFeeBps(settings.fees) / 10_000);
@@ -52,8 +52,10 @@ export function reservedCashMicros(book: BookState, settings: PaperSettings): nu
   return Math.round(total);
 }
 
-function openQuantity(book: BookState, instrument: string, side: Direction): number {
-  return book.orders.filter((o) => isOpen(o) && o.instrument === instrument && o.side === side).reduce((sum, o) => sum + remainingOf(o), 0);
+function openQuantity(open: Iterable<OrderRecord>, instrument: string, side: Direction): number {
+  let sum = 0;
+  for (const o of open) if (o.instrument === instrument && o.side === side) sum += remainingOf(o);
+  return sum;
 }
 
 export interface Intent {
@@ -64,8 +66,8 @@ export interface Intent {
   readonly price: number;
 }
 
-/** Why the account cannot take this order now, or null. Open orders' holds count against it. */
-export function balanceRefusal(book: BookState, settings: PaperSettings, spec: InstrumentSpec, intent: Intent): string | null {
+/** Why the account cannot take this order now, or null. The holds of `open`, the book's open orders, count against it. */
+export function balanceRefusal(book: BookState, open: Iterable<OrderRecord>, settings: PaperSettings, spec: InstrumentSpec, intent: Intent): string | null {
   const position = positionOf(book, spec.instrument);
   if (intent.reduceOnly) {
     const reduces = intent.side === 'buy' ? position < 0 : position > 0;
@@ -74,19 +76,19 @@ export function balanceRefusal(book: BookState, settings: PaperSettings, spec: I
   }
   if (intent.side === 'buy') {
     const cost = notionalMicros(intent.quantity, intent.price) * (1 + worstFeeBps(settings.fees) / 10_000);
-    const available = book.cashMicros - reservedCashMicros(book, settings);
+    const available = book.cashMicros - reservedCashMicros(book, open, settings);
     if (cost > available) return `insufficient balance: needs ${(cost / 1e6).toFixed(2)} USD, ${(available / 1e6).toFixed(2)} USD available`;
     return null;
   }
   if (spec.type === 'spot') {
-    const available = roundQty(position - openQuantity(book, spec.instrument, 'sell'));
+    const available = roundQty(position - openQuantity(open, spec.instrument, 'sell'));
     if (intent.quantity > available + 1e-12) return `insufficient balance: sells ${intent.quantity} ${spec.instrument}, ${Math.max(0, available)} held and not already offered`;
     return null;
   }
   // Perpetual short: collateralized 1x, so the short's notional may not exceed free equity.
-  const shortAfter = Math.max(0, -(position - openQuantity(book, spec.instrument, 'sell') - intent.quantity));
+  const shortAfter = Math.max(0, -(position - openQuantity(open, spec.instrument, 'sell') - intent.quantity));
   const needed = notionalMicros(shortAfter, intent.price);
-  const free = equityMicros(book) - reservedCashMicros(book, settings);
+  const free = equityMicros(book) - reservedCashMicros(book, open, settings);
   if (intent.reduceOnly || needed <= free) return null;
   return `insufficient balance: a short of ${shortAfter} ${spec.instrument} needs ${(needed / 1e6).toFixed(2)} USD of equity, ${(free / 1e6).toFixed(2)} USD free`;
 }

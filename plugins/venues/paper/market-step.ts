@@ -5,6 +5,7 @@ import type { BookState, Direction, FillRecord, FundingRecord, OrderRecord } fro
 import { feeMicros, feeRateBps } from './fees.ts';
 import { dueFundingTimes, fundingAmountMicros } from './funding.ts';
 import { type Execution, makerLiquidity, matchOrder } from './matching.ts';
+import type { OpenOrders } from './open-orders.ts';
 import type { InstrumentSpec, PaperSettings } from './paper-config.ts';
 import { notionalMicros, roundQty } from './units.ts';
 
@@ -94,23 +95,24 @@ function closeShort(order: OrderRecord, byAccount: boolean): void {
   order.rejectReason = `${reason}; ${remainingOf(order)} not filled`;
 }
 
-function expire(order: OrderRecord, closed: OrderRecord[]): void {
-  order.status = 'expired';
-  order.updatedAt = order.expiresAt ?? order.updatedAt;
-  closed.push(order);
-}
-
-/** Expires every open order (of those `which` selects) whose TTL ended at or before `ts`; returns them. */
-export function expireDue(book: BookState, ts: number, which: (o: OrderRecord) => boolean = () => true): OrderRecord[] {
+/** Expires every open order (of those `which` selects) whose TTL ended at or before `ts`, taking it out of `open`; returns them. */
+export function expireDue(open: OpenOrders, ts: number, which: (o: OrderRecord) => boolean = () => true): OrderRecord[] {
   const closed: OrderRecord[] = [];
-  for (const o of book.orders) if (isOpen(o) && o.expiresAt !== null && o.expiresAt <= ts && which(o)) expire(o, closed);
+  for (const o of open) {
+    if (o.expiresAt === null || o.expiresAt > ts || !which(o)) continue;
+    o.status = 'expired';
+    o.updatedAt = o.expiresAt;
+    open.update(o);
+    closed.push(o);
+  }
   return closed;
 }
 
-export function stepMarket(book: BookState, event: MarketEvent, settings: PaperSettings): StepOutcome {
+/** `open` is the book's open orders: matching walks them in seq order (first placed, first filled) and drops those it closes. */
+export function stepMarket(book: BookState, open: OpenOrders, event: MarketEvent, settings: PaperSettings): StepOutcome {
   const spec = settings.instruments.get(event.instrument);
   // Events arrive by period end: an order elsewhere whose TTL ran out before this period began has had its chances.
-  const closed = expireDue(book, event.ts, (o) => o.instrument !== event.instrument);
+  const closed = expireDue(open, event.ts, (o) => o.instrument !== event.instrument);
   if (!spec) return { fills: [], funding: [], closed, changed: closed.length > 0 };
   const funding = settleFunding(book, spec, event);
   const available: Record<Direction, number> = {
@@ -119,8 +121,8 @@ export function stepMarket(book: BookState, event: MarketEvent, settings: PaperS
   };
   const fills: FillRecord[] = [];
   let changed = closed.length > 0 || funding.length > 0;
-  for (const order of book.orders) {
-    if (!isOpen(order) || order.instrument !== event.instrument) continue;
+  for (const order of open) {
+    if (order.instrument !== event.instrument) continue;
     const result = matchOrder(order, event, { slippage: settings.slippage, priceTick: spec.priceTick, quantityStep: spec.quantityStep, makerAvailable: available[order.side] });
     changed ||= result.arrived !== order.arrived || result.resting !== order.resting;
     order.arrived = result.arrived;
@@ -129,11 +131,12 @@ export function stepMarket(book: BookState, event: MarketEvent, settings: PaperS
       const fill = execute(book, spec, settings, order, result.execution);
       if (fill && fill.liquidity === 'maker') available[order.side] -= fill.quantity;
       if (fill) fills.push(fill);
+      open.update(order);
       if (!isOpen(order)) closed.push(order);
       changed = true;
     }
   }
-  const expired = expireDue(book, event.endTs, (o) => o.instrument === event.instrument);
+  const expired = expireDue(open, event.endTs, (o) => o.instrument === event.instrument);
   closed.push(...expired);
   book.marks[event.instrument] = { bid: event.quote.bidClose, ask: event.quote.askClose, ts: event.endTs };
   return { fills, funding, closed, changed: changed || expired.length > 0 };

@@ -57,3 +57,33 @@ export function paginate<T extends Sequenced, Out>(
   for (let i = scanned; i < items.length && !more; i++) more = keep(items[i]!);
   return { items: out, cursor: more ? encodeCursor(listing, scanned) : null, resumeCursor: encodeCursor(listing, scanned) };
 }
+
+/**
+ * The page `paginate` gives of a list `total` long filtered to `subset` (some of its items, in seq order), with the
+ * same cursors, at a cost that follows the subset rather than the list: the cursor stays a position in the list,
+ * so an item leaving the subset between pages moves no later item past it.
+ */
+export function paginateSubset<T extends Sequenced, Out>(
+  listing: Listing,
+  subset: Iterable<T>,
+  total: number,
+  afterSeq: number,
+  limit: number,
+  view: (item: T) => Out,
+): Page<Out> {
+  const out: Out[] = [];
+  let last = afterSeq;
+  let more = false;
+  for (const item of subset) {
+    if (item.seq <= afterSeq) continue;
+    if (out.length === limit) {
+      more = true;
+      break;
+    }
+    out.push(view(item));
+    last = item.seq;
+  }
+  // A full page ends at its last item, as `paginate` stops reading there; a short one read the list to its end.
+  const scanned = out.length === limit ? last : Math.max(afterSeq, total);
+  return { items: out, cursor: more ? encodeCursor(listing, scanned) : null, resumeCursor: encodeCursor(listing, scanned) };
+}

@@ -18,8 +18,9 @@ import { balanceRefusal, expectedPrice } from './account.ts';
 import { type BookState, emptyState, type FillRecord, type FundingRecord, type OrderRecord } from './book-state.ts';
 import { drawLatencyMs } from './latency.ts';
 import { expireDue, stepMarket } from './market-step.ts';
+import { OpenOrders } from './open-orders.ts';
 import { listingRefusal, unreadable } from './order-checks.ts';
-import { decodeCursor, pageSize, paginate } from './pagination.ts';
+import { decodeCursor, pageSize, paginate, paginateSubset } from './pagination.ts';
 import { type PaperConfigFile, type PaperSettings, settingsProblems, toSettings } from './paper-config.ts';
 import { readState, STATE_EVENTS } from './state-file.ts';
 import { BookJournal, decodeStateFile, type SavedBook, savedBookDefect } from './state-journal.ts';
@@ -66,6 +67,8 @@ export class PaperVenue implements Venue {
   readonly #journal: BookJournal;
   readonly #book: BookState;
   readonly #byClientId = new Map<string, OrderRecord>();
+  /** Derived from the book (rebuilt here, after the journal replay) and kept current wherever an order is placed or closes. */
+  readonly #open: OpenOrders;
 
   private constructor(ctx: PluginContext<PaperConfigFile>, settings: PaperSettings, journal: BookJournal, book: BookState) {
     this.#ctx = ctx;
@@ -73,6 +76,7 @@ export class PaperVenue implements Venue {
     this.#journal = journal;
     this.#book = book;
     for (const o of book.orders) this.#byClientId.set(o.clientOrderId, o);
+    this.#open = OpenOrders.of(book.orders);
   }
 
   /** Continues the book saved in ctx.stateDir, or starts a fresh one (also when the saved one is corrupt). */
@@ -137,6 +141,7 @@ export class PaperVenue implements Venue {
     if (order.status === 'open' || order.status === 'partially_filled') {
       order.status = 'canceled';
       order.updatedAt = this.#ctx.now();
+      this.#open.update(order);
       this.#save();
     }
     return orderView(order);
@@ -151,8 +156,9 @@ export class PaperVenue implements Venue {
   async listOrders(query: { openOnly: boolean; cursor?: string | null; limit?: number }): Promise<Page<VenueOrder>> {
     this.#expire(this.#ctx.now());
     const after = decodeCursor('orders', query.cursor);
-    const keep = (o: OrderRecord) => !query.openOnly || o.status === 'open' || o.status === 'partially_filled';
-    return paginate('orders', this.#book.orders, after, pageSize(query.limit), keep, orderView);
+    const orders = this.#book.orders;
+    if (query.openOnly) return paginateSubset('orders', this.#open, orders.length, after, pageSize(query.limit), orderView);
+    return paginate('orders', orders, after, pageSize(query.limit), () => true, orderView);
   }
 
   async listFills(query: { sinceMs?: number; cursor?: string | null; limit?: number }): Promise<Page<VenueFill>> {
@@ -180,7 +186,7 @@ export class PaperVenue implements Venue {
   }
 
   onMarketEvent(event: MarketEvent): void {
-    const step = stepMarket(this.#book, event, this.#settings);
+    const step = stepMarket(this.#book, this.#open, event, this.#settings);
     if (!step.changed) return;
     this.#save();
     const log = this.#ctx.logger;
@@ -197,7 +203,7 @@ export class PaperVenue implements Venue {
     const side = req.side as 'buy' | 'sell';
     const price = expectedPrice(this.#book, this.#settings, spec, { side, type: req.type, limitPrice: req.limitPrice ?? null, quantity: req.quantity });
     if (price === null) return `no quote for ${req.instrument} yet: a market order has no price to be checked against`;
-    return balanceRefusal(this.#book, this.#settings, spec, { side, quantity: req.quantity, reduceOnly: req.reduceOnly, price });
+    return balanceRefusal(this.#book, this.#open, this.#settings, spec, { side, quantity: req.quantity, reduceOnly: req.reduceOnly, price });
   }
 
   #record(req: VenueOrderRequest, refusal: string | null): OrderRecord {
@@ -227,6 +233,7 @@ export class PaperVenue implements Venue {
     };
     book.orders.push(order);
     this.#byClientId.set(order.clientOrderId, order);
+    this.#open.add(order);
     return order;
   }
 
@@ -237,7 +244,7 @@ export class PaperVenue implements Venue {
 
   /** TTLs end by the clock too, not only on market events, so reads never show an order past its life as open. */
   #expire(now: number): void {
-    if (expireDue(this.#book, now).length > 0) this.#save();
+    if (expireDue(this.#open, now).length > 0) this.#save();
   }
 
   #save(): void {

@@ -1,6 +1,7 @@
 // Tests of cursor pagination over append-only lists: opaque positions, filters across pages, refusing foreign cursors.
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { decodeCursor, encodeCursor, MAX_PAGE_SIZE, pageSize, paginate } from '../../../../plugins/venues/paper/pagination.ts';
+import { decodeCursor, encodeCursor, MAX_PAGE_SIZE, pageSize, paginate, paginateSubset } from '../../../../plugins/venues/paper/pagination.ts';
 
 const items = Array.from({ length: 7 }, (_, i) => ({ seq: i + 1, even: (i + 1) % 2 === 0 }));
 const all = () => true;
@@ -23,6 +24,28 @@ describe('paginate', () => {
     const partial = paginate('orders', items, 0, 2, (x) => x.even, seqOf);
     expect(partial.items).toEqual([2, 4]);
     expect(paginate('orders', items, decodeCursor('orders', partial.cursor), 2, (x) => x.even, seqOf).items).toEqual([6]);
+  });
+});
+
+describe('paginateSubset', () => {
+  it('gives the page, cursor and resume cursor paginate gives over the whole list filtered to the subset, from any position', () => {
+    fc.assert(
+      fc.property(fc.array(fc.boolean(), { maxLength: 40 }), fc.integer({ min: 0, max: 45 }), fc.integer({ min: 1, max: 6 }), (kept, afterSeq, limit) => {
+        const list = kept.map((k, i) => ({ seq: i + 1, k }));
+        const subset = list.filter((x) => x.k);
+        expect(paginateSubset('orders', subset, list.length, afterSeq, limit, seqOf)).toEqual(paginate('orders', list, afterSeq, limit, (x) => x.k, seqOf));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('skips no later item when items of an earlier page leave the subset between pages', () => {
+    const subset = new Map(items.filter((x) => x.even).map((x) => [x.seq, x]));
+    const p1 = paginateSubset('orders', subset.values(), items.length, 0, 2, seqOf);
+    expect(p1.items).toEqual([2, 4]);
+    subset.delete(2);
+    subset.delete(4);
+    expect(paginateSubset('orders', subset.values(), items.length, decodeCursor('orders', p1.cursor), 2, seqOf).items).toEqual([6]);
   });
 });
 

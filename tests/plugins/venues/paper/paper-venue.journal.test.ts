@@ -8,7 +8,7 @@ import { ManualClock } from '../../../../engine/clock.ts';
 import { seededRandom } from '../../../../engine/market/seeded-random.ts';
 import { LogCapture } from '../../../../engine/observe/log-capture.ts';
 import { createLogger } from '../../../../engine/observe/logger.ts';
-import type { Page, PluginContext, VenueOrderRequest } from '../../../../engine/plugins/plugin-api.ts';
+import type { Page, PluginContext, VenueOrder, VenueOrderRequest } from '../../../../engine/plugins/plugin-api.ts';
 import type { BookState } from '../../../../plugins/venues/paper/book-state.ts';
 import type { PaperConfigFile } from '../../../../plugins/venues/paper/paper-config.ts';
 import { PaperVenue, STATE_FILE } from '../../../../plugins/venues/paper/paper-venue.ts';
@@ -41,10 +41,14 @@ async function everyPage<T>(list: (cursor: string | null) => Promise<Page<T>>): 
   return items;
 }
 
+const working = (o: VenueOrder) => o.status === 'open' || o.status === 'partially_filled';
+
 /** Everything a caller can see of the venue. */
 async function visible(v: PaperVenue) {
   return {
     orders: await everyPage((cursor) => v.listOrders({ openOnly: false, cursor, limit: 1000 })),
+    // Small pages, so the cursors over the venue's index of open orders are exercised too.
+    open: await everyPage((cursor) => v.listOrders({ openOnly: true, cursor, limit: 2 })),
     fills: await everyPage((cursor) => v.listFills({ cursor, limit: 1000 })),
     funding: await everyPage((cursor) => v.fundingPayments({ cursor, limit: 1000 })),
     positions: await v.positions(),
@@ -60,6 +64,16 @@ async function visible(v: PaperVenue) {
 function durable(book: BookState & { journalSeq?: number }) {
   const { marks: _m, fundingCheckedTs: _f, journalSeq: _s, ...rest } = book;
   return rest;
+}
+
+/**
+ * The open-only listing pages over the venue's index of open orders, which lives beside the orders: an order that
+ * closed without leaving it, or an open one missing from it or out of seq order, shows as a difference here. Checked
+ * after reads, at the same clock, since a listing expires due orders as any read does; and before every restart,
+ * the reopened venue (its index rebuilt from the loaded book) then having to list the same.
+ */
+function expectOpenIndexed(seen: Awaited<ReturnType<typeof visible>>): void {
+  expect(seen.open).toEqual(seen.orders.filter(working));
 }
 
 class Session {
@@ -86,7 +100,10 @@ class Session {
       const req: VenueOrderRequest = { clientOrderId: a.id, instrument: a.instrument, side: a.side, type: a.type, quantity: a.garbled ? -1 : a.quantity, reduceOnly: a.reduceOnly, ...(a.type === 'limit' ? { limitPrice: price } : {}), ...(a.ttlMs ? { ttlMs: a.ttlMs } : {}) };
       await v.placeOrder(req).catch(() => null);
     } else if (a.kind === 'cancel') await v.cancelOrder(a.id);
-    else if (a.kind === 'read') await v.getOrder(a.id);
+    else if (a.kind === 'read') {
+      await v.getOrder(a.id);
+      expectOpenIndexed(await visible(v));
+    }
     else if (a.kind === 'wait') this.clock.set(this.clock.now() + a.ms);
     else if (a.kind === 'market') {
       const bid = Math.max(100, this.#prices[a.instrument]! + a.move);
@@ -103,6 +120,7 @@ class Session {
    */
   async restart(a: Restart): Promise<void> {
     const before = await visible(this.venue);
+    expectOpenIndexed(before);
     const from = this.dir;
     if (a.how !== 'close') {
       this.dir = mkdtempSync(join(tmpdir(), 'tg-paper-journal-'));
@@ -121,7 +139,7 @@ class Session {
     expect(await visible(this.venue)).toEqual(before);
     this.carried.fills += before.fills.length;
     this.carried.funding += before.funding.length;
-    this.carried.openOrders += before.orders.filter((o) => o.status === 'open' || o.status === 'partially_filled').length;
+    this.carried.openOrders += before.orders.filter(working).length;
   }
 
   cleanup(): void {
