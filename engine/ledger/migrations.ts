@@ -4,6 +4,7 @@ import type { Clock } from '../clock.ts';
 import { TradegateError } from '../errors.ts';
 import { SCHEMA_001_INITIAL } from './schema-001-initial.ts';
 import { SCHEMA_002_EVIDENCE } from './schema-002-evidence.ts';
+import { SCHEMA_003_DROP_UNUSED_INDEX } from './schema-003-drop-unused-index.ts';
 
 export interface Migration {
   /** 1, 2, 3...: contiguous, never reused, never edited once shipped (add a new one instead). */
@@ -15,6 +16,7 @@ export interface Migration {
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'initial', sql: SCHEMA_001_INITIAL },
   { version: 2, name: 'evidence', sql: SCHEMA_002_EVIDENCE },
+  { version: 3, name: 'drop-unused-index', sql: SCHEMA_003_DROP_UNUSED_INDEX },
 ];
 
 export interface AppliedMigration {
