@@ -71,6 +71,8 @@ export const ERRORS = {
   LEDGER_LIVE_FILE_REFUSED: { kind: 'config', summary: 'a dry_run, paper or backtest process refuses the live database unless explicitly allowed' },
   LEDGER_MODE_MISMATCH: { kind: 'config', summary: "the database file belongs to another mode than the process's" },
   LEDGER_SCHEMA_TOO_NEW: { kind: 'config', summary: 'the database was written by a newer engine; this engine will not touch it' },
+  LEDGER_NOT_FOUND: { kind: 'config', summary: 'a command that only reads found no ledger to read: no such file, or a file holding no ledger schema (the engine has not run there)' },
+  LEDGER_SCHEMA_TOO_OLD: { kind: 'config', summary: 'the database predates the tables a command that only reads needs, and such a command never migrates; the next session of this engine on it does' },
   LEDGER_MIGRATION_FAILED: { kind: 'halt', summary: 'a schema migration failed and was rolled back' },
   LEDGER_INVALID_AMOUNT: { kind: 'halt', summary: 'a price, quantity or money amount is not finite, out of range or of the wrong sign; the books would be wrong' },
   LEDGER_MARK_MISSING: { kind: 'deny', summary: 'an open position has no usable mark price, so equity cannot be computed' },

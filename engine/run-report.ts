@@ -68,7 +68,8 @@ async function venueStats(manifest: RunManifest): Promise<VenueStats | null> {
 
 /**
  * The summary of a run recomputed from its ledger, with the venue's own counts beside the ledger's.
- * Reads only, so it may run beside the run's session.
+ * Reads only, so it may run beside the run's session: the ledger is opened read-only (no migration,
+ * no lock the session waits for), the venue on a copy of its state.
  */
 export async function reportRun(cwd: string, runDir: string): Promise<RunReport> {
   const dir = resolve(cwd, runDir);
@@ -76,7 +77,7 @@ export async function reportRun(cwd: string, runDir: string): Promise<RunReport>
   if (!manifest) throw new TradegateError('SESSION_RUN_DIR_INVALID', `${dir} holds no run: no ${RUN_MANIFEST}`, { runDir: dir });
   const file = ledgerFileFor(manifest.data_dir, manifest.mode);
   if (!existsSync(file)) throw new TradegateError('SESSION_RUN_DIR_INVALID', `the run's ledger ${file} does not exist`, { runDir: dir, file });
-  const ledger = openLedger({ dataDir: manifest.data_dir, mode: manifest.mode, clock: systemClock, allowLiveFile: manifest.allow_live_database === true });
+  const ledger = openLedger({ dataDir: manifest.data_dir, mode: manifest.mode, clock: systemClock, allowLiveFile: manifest.allow_live_database === true, readOnly: true });
   try {
     const key: RunKey = { db: ledger.db, mode: manifest.mode, runId: manifest.run_id };
     const run = ledger.runs.get(key.runId);

@@ -81,7 +81,8 @@ export async function runStatus(o: StatusOptions, cwd: string = process.cwd()): 
     if (!existsSync(file)) {
       return { exitCode: EXIT.problems, stdout: '', stderr: `no ${target.mode} ledger in ${target.dataDir} (${file}): the engine has not run there\n` };
     }
-    const ledger = openLedger({ dataDir: target.dataDir, mode: target.mode, clock: systemClock });
+    // Read-only: status is what an operator runs beside a session, which must never wait for it.
+    const ledger = openLedger({ dataDir: target.dataDir, mode: target.mode, clock: systemClock, readOnly: true });
     let status: LedgerStatus;
     try {
       const scope = target.config?.scope;

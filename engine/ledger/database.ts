@@ -1,11 +1,13 @@
-// Opens the ledger database for one mode: path resolution, the live-file guard, pragmas and migrations.
-import { existsSync, mkdirSync, realpathSync } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
+// Opens the ledger database for one mode: path resolution, the live-file guard, pragmas and migrations, or a read-only open.
+import { mkdirSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Clock } from '../clock.ts';
 import { TradegateError } from '../errors.ts';
 import { MODES, type Mode } from '../types.ts';
+import { guardPath, storedMode } from './file-guard.ts';
 import { type Migration, MIGRATIONS, migrate } from './migrations.ts';
+import { openReadOnly } from './read-only-database.ts';
 
 /**
  * FULL makes a commit survive power loss; NORMAL (in WAL mode) survives a process crash but may
@@ -27,6 +29,12 @@ export interface LedgerDatabaseOptions {
   readonly walAutocheckpointPages?: number;
   readonly clock: Clock;
   readonly migrations?: readonly Migration[];
+  /**
+   * For commands that only read (report, status, validate --live), beside a session that may be
+   * running: the file must exist, and is opened read-only with no pragma, no migration and no mode
+   * recorded, so its books are neither changed nor locked. See engine/ledger/read-only-database.ts.
+   */
+  readonly readOnly?: boolean;
 }
 
 export interface LedgerDatabase {
@@ -37,7 +45,10 @@ export interface LedgerDatabase {
   readonly mode: Mode;
   /** The mode the file was created for (differs from `mode` only when the live file was explicitly allowed). */
   readonly fileMode: Mode;
+  /** What commits use (a read-only handle commits nothing and reports what was asked). */
   readonly synchronous: Synchronous;
+  /** Opened with `readOnly`: every write throws SQLITE_READONLY. */
+  readonly readOnly: boolean;
   close(): void;
 }
 
@@ -61,59 +72,6 @@ export function resolveLedgerPath(opts: Pick<LedgerDatabaseOptions, 'mode' | 'da
   throw new TradegateError('LEDGER_OPEN_FAILED', `mode ${opts.mode} needs a data directory or a database path`, {
     mode: opts.mode,
   });
-}
-
-function modeNamed(path: string): Mode | undefined {
-  const name = basename(path);
-  return MODES.find((m) => name === `${m}.sqlite`);
-}
-
-/** The mode recorded inside an existing ledger file, read without opening it for writing. */
-function storedMode(path: string): Mode | undefined {
-  if (!existsSync(path)) return undefined;
-  let db: Database.Database | undefined;
-  try {
-    db = new Database(path, { readonly: true, fileMustExist: true });
-    const hasMeta = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'ledger_meta'").get();
-    if (!hasMeta) return undefined;
-    const row = db.prepare<[], { value: string }>("SELECT value FROM ledger_meta WHERE key = 'mode'").get();
-    return MODES.find((m) => m === row?.value);
-  } catch (cause) {
-    throw new TradegateError('LEDGER_OPEN_FAILED', `${path} is not a readable ledger: ${(cause as Error).message}`, { path });
-  } finally {
-    db?.close();
-  }
-}
-
-/**
- * Names and contents both count: a renamed copy or a symlink to the live file is still the live
- * file. Returns the mode the file belongs to (recorded in it when it is new).
- */
-function guardPath(path: string, opts: LedgerDatabaseOptions): Mode {
-  const real = existsSync(path) ? realpathSync(path) : path;
-  const liveFile = opts.dataDir ? resolve(opts.dataDir, 'live.sqlite') : undefined;
-  const liveReal = liveFile && existsSync(liveFile) ? realpathSync(liveFile) : liveFile;
-  const named = modeNamed(path) ?? modeNamed(real);
-  const stored = storedMode(path);
-  const isLive = named === 'live' || modeNamed(real) === 'live' || stored === 'live' || (liveReal !== undefined && real === liveReal);
-  if (opts.mode !== 'live' && isLive) {
-    if (opts.allowLiveFile === true) return 'live';
-    throw new TradegateError(
-      'LEDGER_LIVE_FILE_REFUSED',
-      `a ${opts.mode} process refuses to open the live database ${path}; only a paper or dry_run session started with ` +
-        '`engine run --allow-live-database` opens it on purpose (no other command takes that flag; status, kill and breaker act on the live ledger with --mode live)',
-      { path, mode: opts.mode },
-    );
-  }
-  const other = stored ?? named;
-  if (other !== undefined && other !== opts.mode) {
-    throw new TradegateError('LEDGER_MODE_MISMATCH', `${path} belongs to mode ${other}, not ${opts.mode}`, {
-      path,
-      mode: opts.mode,
-      fileMode: other,
-    });
-  }
-  return opts.mode;
 }
 
 function applyPragmas(db: Database.Database, path: string, synchronous: Synchronous, walPages: number): void {
@@ -144,13 +102,17 @@ function recordMode(db: Database.Database, mode: Mode, clock: Clock): Mode {
   return MODES.find((m) => m === row?.value) ?? mode;
 }
 
-/** Opens (creating if needed) and migrates the ledger for one mode. Refusals happen before any write. */
+/** Opens (creating if needed) and migrates the ledger for one mode, or only reads it. Refusals happen before any write. */
 export function openLedgerDatabase(opts: LedgerDatabaseOptions): LedgerDatabase {
   const path = resolveLedgerPath(opts);
+  if (opts.readOnly === true) {
+    if (path === MEMORY) throw new TradegateError('LEDGER_NOT_FOUND', `a ${opts.mode} ledger in memory has nothing to read: name a data directory or a file`, { mode: opts.mode });
+    return openReadOnly(path, opts);
+  }
   const synchronous = opts.synchronous ?? 'FULL';
   let expected: Mode = opts.mode;
   if (path !== MEMORY) {
-    expected = guardPath(path, opts);
+    expected = guardPath(path, opts, storedMode(path));
     mkdirSync(dirname(path), { recursive: true });
   }
   let db: Database.Database;
@@ -166,7 +128,7 @@ export function openLedgerDatabase(opts: LedgerDatabaseOptions): LedgerDatabase 
     if (fileMode !== expected) {
       throw new TradegateError('LEDGER_MODE_MISMATCH', `${path} belongs to mode ${fileMode}, not ${expected}`, { path });
     }
-    return { db, path, mode: opts.mode, fileMode, synchronous, close: () => db.close() };
+    return { db, path, mode: opts.mode, fileMode, synchronous, readOnly: false, close: () => db.close() };
   } catch (error) {
     db.close();
     throw error;

@@ -79,6 +79,8 @@ export class Ledger {
   readonly fileMode: Mode;
   readonly path: string;
   readonly db: Database.Database;
+  /** Opened with `readOnly`: the repositories only prepared their statements, and every write throws SQLITE_READONLY. */
+  readonly readOnly: boolean;
   readonly orders: OrderRepository;
   readonly fills: FillRepository;
   readonly positions: PositionRepository;
@@ -107,6 +109,7 @@ export class Ledger {
     this.fileMode = handle.fileMode;
     this.path = handle.path;
     this.db = db;
+    this.readOnly = handle.readOnly;
     this.#clock = clock;
     this.#close = handle.close;
     this.orders = new OrderRepository(db, clock, handle.mode, opts.transitionGuard);
@@ -274,11 +277,11 @@ export class Ledger {
     return { ...ledgerFacts({ ...input, metrics: observation.metrics, positions: observation.positions }), observation };
   }
 
-  /** Commits what was deferred, then closes: a clean shutdown loses nothing. */
+  /** Commits what was deferred, then closes: a clean shutdown loses nothing (a read-only ledger has nothing to commit). */
   close(): void {
     if (this.#closed) return;
     try {
-      if (this.#flushError === null) flushDeferred(this.db);
+      if (!this.readOnly && this.#flushError === null) flushDeferred(this.db);
     } finally {
       this.#closed = true;
       this.#close();
@@ -286,7 +289,7 @@ export class Ledger {
   }
 }
 
-/** Opens (creating and migrating as needed) the ledger of one mode. */
+/** Opens (creating and migrating as needed) the ledger of one mode; with `readOnly`, only reads an existing one. */
 export function openLedger(opts: LedgerOptions): Ledger {
   return new Ledger(opts);
 }

@@ -26,7 +26,7 @@ export interface EvidenceFacts {
   readonly restart_drill_passed: boolean;
 }
 
-/** Reads the evidence of every rehearsal ledger that exists in `dataDir` (none is created). */
+/** Reads the evidence of every rehearsal ledger that exists in `dataDir`, read-only (none is created, migrated or locked). */
 export function readEvidence(dataDir: string, clock: Clock): Evidence {
   const sessions: EvidenceRecord[] = [];
   const killDrills: EvidenceRecord[] = [];
@@ -35,7 +35,7 @@ export function readEvidence(dataDir: string, clock: Clock): Evidence {
   for (const mode of EVIDENCE_MODES) {
     const file = ledgerFileFor(dataDir, mode);
     if (!existsSync(file)) continue;
-    const ledger = openLedger({ dataDir, mode, clock });
+    const ledger = openLedger({ dataDir, mode, clock, readOnly: true });
     try {
       const repo = new EvidenceRepository(ledger.db, clock);
       sessions.push(...repo.list('dry_run_session'));

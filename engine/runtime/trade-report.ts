@@ -208,9 +208,9 @@ export function tradeReport(key: RunKey): TradeReport {
   };
 }
 
-/** Opens the run's ledger, reads the trade sections, and closes it again. */
+/** Opens the run's ledger read-only (its session may still be running), reads the trade sections, and closes it again. */
 export function readTradeReport(run: { readonly data_dir: string; readonly mode: Mode; readonly run_id: string; readonly allow_live_database?: boolean }): TradeReport {
-  const ledger = openLedger({ dataDir: run.data_dir, mode: run.mode, clock: systemClock, allowLiveFile: run.allow_live_database === true });
+  const ledger = openLedger({ dataDir: run.data_dir, mode: run.mode, clock: systemClock, allowLiveFile: run.allow_live_database === true, readOnly: true });
   try {
     return tradeReport({ db: ledger.db, mode: run.mode, runId: run.run_id });
   } finally {

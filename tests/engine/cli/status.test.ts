@@ -5,9 +5,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runStatus } from '../../../engine/cli/status.ts';
+import { systemClock } from '../../../engine/clock.ts';
+import { ledgerFileFor } from '../../../engine/ledger/database.ts';
+import { openLedger } from '../../../engine/ledger/ledger.ts';
+import { MIGRATIONS } from '../../../engine/ledger/migrations.ts';
 import { acquireInstanceLock } from '../../../engine/runtime/instance-lock.ts';
 import { killFilePath } from '../../../engine/runtime/kill-file.ts';
 import { type HttpFixture, startHttpFixture, TEST_TOKEN } from '../../helpers/http-fixture.ts';
+import { ledgerContents } from '../../helpers/ledger-file-state.ts';
 import { liveFileDecoys } from '../../helpers/live-file-decoys.ts';
 
 let fx: HttpFixture;
@@ -112,6 +117,24 @@ describe('engine status', () => {
       expect(live.stdout).toContain(`tradegate live: ${decoys.live}`);
       expect(live.stdout).toContain('TRIPPED: venue mismatch');
     } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("reads the ledger read-only beside its engine: no wait for the engine's open write transaction, no migration of an older engine's ledger", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tg-status-'));
+    const engine = openLedger({ dataDir: dir, mode: 'paper', clock: systemClock, migrations: MIGRATIONS.slice(0, 2) });
+    try {
+      engine.breaker.trip('venue mismatch', 'reconcile');
+      engine.db.exec('BEGIN IMMEDIATE');
+      engine.breaker.reset('not yet committed');
+      // A status that needed the write lock would wait out the busy timeout, then fail with SQLITE_BUSY.
+      const out = await runStatus({ dataDir: dir, mode: 'paper', url: await closedPort() });
+      expect(out.stdout).toContain('TRIPPED: venue mismatch');
+      engine.db.exec('COMMIT');
+      expect(ledgerContents(ledgerFileFor(dir, 'paper')).versions).toEqual([1, 2]);
+    } finally {
+      engine.close();
       rmSync(dir, { recursive: true, force: true });
     }
   });

@@ -1,5 +1,5 @@
 // Specs of opening a ledger: one file per mode, pragmas, and the guard that keeps dry_run and paper off the live file.
-import { existsSync, mkdtempSync, rmSync, symlinkSync, copyFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -100,6 +100,12 @@ describe('openLedgerDatabase', () => {
     for (const mode of ['paper', 'dry_run', 'backtest'] as const) {
       expect(refusal({ mode, path: live })).toEqual({ code: 'LEDGER_LIVE_FILE_REFUSED', kind: 'config' });
     }
+  });
+
+  it('leaves no -wal or -shm beside the live file it refused (reading its recorded mode creates them)', () => {
+    open({ mode: 'live', dataDir: dir }).close();
+    expect(refusal({ mode: 'paper', path: join(dir, 'live.sqlite') })?.code).toBe('LEDGER_LIVE_FILE_REFUSED');
+    expect(readdirSync(dir)).toEqual(['live.sqlite']);
   });
 
   it('refuses the live file before it exists, too (a dry run must never create it)', () => {

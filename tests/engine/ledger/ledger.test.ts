@@ -1,4 +1,4 @@
-// Specs of the ledger facade: equity observation with the 00:00 UTC day-start baseline, peak and drawdown, runs, facts, deferred commits.
+// Specs of the ledger facade: equity observation with the 00:00 UTC day-start baseline, peak and drawdown, runs, facts, deferred commits, read-only use.
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { MarkLookup } from '../../../engine/ledger/equity.ts';
@@ -165,5 +165,33 @@ describe('Ledger.deferred', () => {
     expect(() => ledger.deferred(() => ledger.deposit(1))).toThrow(refused);
     expect(() => ledger.flush()).toThrow(refused);
     expect(committedDeposits()).toBe(1);
+  });
+});
+
+describe('a read-only Ledger', () => {
+  it('reads the books a session goes on writing, through its repositories', () => {
+    const ro = env.open({ readOnly: true });
+    expect(ro.readOnly).toBe(true);
+    expect(ro.cashUsd()).toBe(ledger.cashUsd());
+    expect(ro.position('BTC-USD').qty).toBe(1);
+    expect(ro.runs.get('run-1')?.configHash).toBe('cfg');
+    ledger.deposit(5);
+    expect(ro.cashUsd()).toBe(ledger.cashUsd());
+  });
+
+  it('refuses every write loudly (SQLITE_READONLY), alone, in a transaction or deferred, and leaves nothing open', () => {
+    const ro = env.open({ readOnly: true });
+    const cash = ledger.cashUsd();
+    const readOnly = expect.objectContaining({ code: 'SQLITE_READONLY' });
+    expect(() => ro.deposit(1)).toThrow(readOnly);
+    expect(() => ro.transaction(() => ro.withdraw(1))).toThrow(readOnly);
+    expect(() => ro.deferred(() => ro.deposit(1))).toThrow(readOnly);
+    expect(() => ro.startRun({ runId: 'run-2' })).toThrow(readOnly);
+    expect(ro.db.inTransaction).toBe(false);
+    expect(ro.hasDeferred).toBe(false);
+    ro.close();
+    expect(ledger.cashUsd()).toBe(cash);
+    ledger.deposit(1);
+    expect(ledger.cashUsd()).toBe(cash + 1);
   });
 });

@@ -3,7 +3,9 @@ import { existsSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ledgerFileFor } from '../../../engine/ledger/database.ts';
 import { type EvidenceRecord, EvidenceRepository, HOUR_MS } from '../../../engine/ledger/evidence-repository.ts';
+import { MIGRATIONS } from '../../../engine/ledger/migrations.ts';
 import { burnInHours, evidenceFacts, killDrillPassed, readEvidence, restartDrillPassed } from '../../../engine/runtime/go-live-evidence.ts';
+import { ledgerContents } from '../../helpers/ledger-file-state.ts';
 import { T0, type TempLedgers, tempLedgers } from '../../helpers/temp-ledger.ts';
 
 let env: TempLedgers;
@@ -64,5 +66,18 @@ describe('readEvidence', () => {
     const evidence = readEvidence(env.dir, env.clock);
     expect(evidence.files).toEqual([ledgerFileFor(env.dir, 'dry_run'), ledgerFileFor(env.dir, 'paper')]);
     expect(evidenceFacts(evidence, 'cfg-a')).toEqual({ burn_in_hours: 30, kill_switch_drill_passed: true, restart_drill_passed: false });
+  });
+
+  it("reads read-only beside a dry run recording evidence: no wait for its open write transaction, no migration of an older engine's ledger", () => {
+    const session = env.open({ mode: 'dry_run', migrations: MIGRATIONS.slice(0, 2) });
+    const repo = new EvidenceRepository(session.db, env.clock);
+    repo.recordDryRunSession({ runId: 'd1', configHash: 'cfg-a', startedAtMs: T0, endedAtMs: T0 + 2 * HOUR_MS });
+    session.db.exec('BEGIN IMMEDIATE');
+    repo.recordDryRunSession({ runId: 'd2', configHash: 'cfg-a', startedAtMs: T0 + 2 * HOUR_MS, endedAtMs: T0 + 5 * HOUR_MS });
+    // A reader that needed the write lock would wait out the busy timeout, then fail with SQLITE_BUSY.
+    const evidence = readEvidence(env.dir, env.clock);
+    expect(evidence.sessions.map((s) => s.runId)).toEqual(['d1']);
+    session.db.exec('COMMIT');
+    expect(ledgerContents(ledgerFileFor(env.dir, 'dry_run')).versions).toEqual([1, 2]);
   });
 });

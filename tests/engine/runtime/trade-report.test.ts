@@ -1,12 +1,16 @@
 // Specs for the trade sections of a report: PnL per strategy, slippage distribution, fees, attribution, on a hand-made run and a real backtest.
 import { afterEach, describe, expect, it } from 'vitest';
+import { ledgerFileFor } from '../../../engine/ledger/database.ts';
 import { openLedger } from '../../../engine/ledger/ledger.ts';
+import { MIGRATIONS } from '../../../engine/ledger/migrations.ts';
 import { systemClock } from '../../../engine/clock.ts';
 import { readRunManifest } from '../../../engine/runtime/run-files.ts';
 import { computeRunSummary } from '../../../engine/runtime/run-summary.ts';
-import { tradeReport } from '../../../engine/runtime/trade-report.ts';
+import { readTradeReport, tradeReport } from '../../../engine/runtime/trade-report.ts';
+import { ledgerContents } from '../../helpers/ledger-file-state.ts';
 import { type RunFixture, runFixture } from '../../helpers/run-fixture.ts';
 import { CANARY, type SessionEnv, sessionEnv } from '../../helpers/session-env.ts';
+import { fill, T0, tempLedgers } from '../../helpers/temp-ledger.ts';
 
 const micros = (usd: number) => Math.round(usd * 1e6);
 
@@ -68,6 +72,32 @@ describe('tradeReport on a real backtest', () => {
       }
     } finally {
       ledger.close();
+    }
+  });
+});
+
+describe('readTradeReport', () => {
+  it("reads the run's ledger read-only: no wait for its session's open write transaction, no migration of an older engine's ledger", () => {
+    const env = tempLedgers(T0);
+    try {
+      const session = env.open({ migrations: MIGRATIONS.slice(0, 2) });
+      const trade = (cid: string, side: 'buy' | 'sell', price: number) => {
+        session.orders.insertPending({ clientOrderId: cid, intentKey: cid, venue: 'paper', instrument: 'BTC-USD', side, orderType: 'limit', qty: 1, limitPrice: price, strategy: 'canary', runId: 'run-1' });
+        session.applyFill(fill('BTC-USD', side, 1, price, { clientOrderId: cid }));
+      };
+      session.deposit(1_000);
+      session.startRun({ runId: 'run-1' });
+      trade('buy-1', 'buy', 100);
+      session.db.exec('BEGIN IMMEDIATE');
+      trade('sell-1', 'sell', 110);
+      // A reader that needed the write lock would wait out the busy timeout, then fail with SQLITE_BUSY.
+      const r = readTradeReport({ data_dir: env.dir, mode: 'paper', run_id: 'run-1' });
+      expect(r.closed_trades).toEqual([]);
+      session.db.exec('COMMIT');
+      expect(readTradeReport({ data_dir: env.dir, mode: 'paper', run_id: 'run-1' }).closed_trades).toHaveLength(1);
+      expect(ledgerContents(ledgerFileFor(env.dir, 'paper')).versions).toEqual([1, 2]);
+    } finally {
+      env.cleanup();
     }
   });
 });
