@@ -1,49 +1,23 @@
 // Specs of opening a ledger: one file per mode, pragmas, and the guard that keeps dry_run and paper off the live file.
-import { copyFileSync, existsSync, mkdtempSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, existsSync, readdirSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ManualClock } from '../../../engine/clock.ts';
-import { DEFAULT_WAL_AUTOCHECKPOINT_PAGES, type LedgerDatabase, type LedgerDatabaseOptions, ledgerFileFor, openLedgerDatabase, resolveLedgerPath } from '../../../engine/ledger/database.ts';
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_WAL_AUTOCHECKPOINT_PAGES, ledgerFileFor, resolveLedgerPath } from '../../../engine/ledger/database.ts';
 import { MIGRATIONS } from '../../../engine/ledger/migrations.ts';
+import { ledgerDatabaseEnv } from '../../helpers/ledger-databases.ts';
 
-const clock = new ManualClock(1_700_000_000_000);
-let dir: string;
-const opened: LedgerDatabase[] = [];
-
-function open(opts: Omit<LedgerDatabaseOptions, 'clock'>): LedgerDatabase {
-  const handle = openLedgerDatabase({ clock, ...opts });
-  opened.push(handle);
-  return handle;
-}
-
-function refusal(opts: Omit<LedgerDatabaseOptions, 'clock'>): { code: string; kind: string } | undefined {
-  try {
-    open(opts);
-  } catch (err) {
-    const e = err as { code: string; kind: string };
-    return { code: e.code, kind: e.kind };
-  }
-  return undefined;
-}
-
-beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'tg-db-'));
-});
-afterEach(() => {
-  for (const h of opened.splice(0)) if (h.db.open) h.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+const env = ledgerDatabaseEnv('tg-db-');
+const { open, refusal } = env;
 
 describe('resolveLedgerPath', () => {
   it('puts each mode in its own file under the data directory', () => {
-    expect(resolveLedgerPath({ mode: 'paper', dataDir: dir })).toBe(join(dir, 'paper.sqlite'));
-    expect(resolveLedgerPath({ mode: 'dry_run', dataDir: dir })).toBe(join(dir, 'dry_run.sqlite'));
-    expect(resolveLedgerPath({ mode: 'live', dataDir: dir })).toBe(join(dir, 'live.sqlite'));
+    expect(resolveLedgerPath({ mode: 'paper', dataDir: env.dir })).toBe(join(env.dir, 'paper.sqlite'));
+    expect(resolveLedgerPath({ mode: 'dry_run', dataDir: env.dir })).toBe(join(env.dir, 'dry_run.sqlite'));
+    expect(resolveLedgerPath({ mode: 'live', dataDir: env.dir })).toBe(join(env.dir, 'live.sqlite'));
   });
 
   it('lets an explicit path win over the data directory, and runs a backtest in memory by default', () => {
-    expect(resolveLedgerPath({ mode: 'paper', dataDir: dir, path: join(dir, 'x', 'p.sqlite') })).toBe(join(dir, 'x', 'p.sqlite'));
+    expect(resolveLedgerPath({ mode: 'paper', dataDir: env.dir, path: join(env.dir, 'x', 'p.sqlite') })).toBe(join(env.dir, 'x', 'p.sqlite'));
     expect(resolveLedgerPath({ mode: 'backtest' })).toBe(':memory:');
   });
 
@@ -54,30 +28,30 @@ describe('resolveLedgerPath', () => {
 
 describe('openLedgerDatabase', () => {
   it('opens in WAL mode with foreign keys on and the chosen synchronous level (FULL by default)', () => {
-    const full = open({ mode: 'live', dataDir: dir });
+    const full = open({ mode: 'live', dataDir: env.dir });
     expect(full.db.pragma('journal_mode', { simple: true })).toBe('wal');
     expect(full.db.pragma('foreign_keys', { simple: true })).toBe(1);
     expect(full.db.pragma('synchronous', { simple: true })).toBe(2);
     expect(full.synchronous).toBe('FULL');
-    const normal = open({ mode: 'paper', dataDir: dir, synchronous: 'NORMAL', busyTimeoutMs: 1234 });
+    const normal = open({ mode: 'paper', dataDir: env.dir, synchronous: 'NORMAL', busyTimeoutMs: 1234 });
     expect(normal.db.pragma('synchronous', { simple: true })).toBe(1);
     expect(normal.db.pragma('busy_timeout', { simple: true })).toBe(1234);
   });
 
   it('keeps savepoint journals in memory (temp_store = MEMORY), so no order creates a temp file', () => {
-    expect(open({ mode: 'paper', dataDir: dir }).db.pragma('temp_store', { simple: true })).toBe(2);
+    expect(open({ mode: 'paper', dataDir: env.dir }).db.pragma('temp_store', { simple: true })).toBe(2);
   });
 
   it('checkpoints the WAL every 8,192 pages by default, or as configured, and refuses a count that is not a positive integer', () => {
-    expect(open({ mode: 'paper', dataDir: dir }).db.pragma('wal_autocheckpoint', { simple: true })).toBe(DEFAULT_WAL_AUTOCHECKPOINT_PAGES);
-    expect(open({ mode: 'live', dataDir: dir, walAutocheckpointPages: 500 }).db.pragma('wal_autocheckpoint', { simple: true })).toBe(500);
+    expect(open({ mode: 'paper', dataDir: env.dir }).db.pragma('wal_autocheckpoint', { simple: true })).toBe(DEFAULT_WAL_AUTOCHECKPOINT_PAGES);
+    expect(open({ mode: 'live', dataDir: env.dir, walAutocheckpointPages: 500 }).db.pragma('wal_autocheckpoint', { simple: true })).toBe(500);
     for (const bad of [0, -1, 1.5, Number.NaN]) {
-      expect(() => open({ mode: 'dry_run', dataDir: dir, walAutocheckpointPages: bad })).toThrow(expect.objectContaining({ code: 'LEDGER_OPEN_FAILED' }));
+      expect(() => open({ mode: 'dry_run', dataDir: env.dir, walAutocheckpointPages: bad })).toThrow(expect.objectContaining({ code: 'LEDGER_OPEN_FAILED' }));
     }
   });
 
   it('creates the data directory and one file per mode, each recording its mode', () => {
-    const nested = join(dir, 'a', 'b');
+    const nested = join(env.dir, 'a', 'b');
     for (const mode of ['paper', 'dry_run', 'live'] as const) {
       const h = open({ mode, dataDir: nested });
       expect(h.fileMode).toBe(mode);
@@ -86,55 +60,55 @@ describe('openLedgerDatabase', () => {
   });
 
   it('re-opens an existing file without re-running migrations and keeps its data', () => {
-    const first = open({ mode: 'paper', dataDir: dir });
+    const first = open({ mode: 'paper', dataDir: env.dir });
     first.db.prepare("INSERT INTO runtime_controls (key, value_json, updated_by, updated_at_ms) VALUES ('k', '1', 't', 1)").run();
     first.close();
-    const again = open({ mode: 'paper', dataDir: dir });
+    const again = open({ mode: 'paper', dataDir: env.dir });
     expect(again.db.prepare('SELECT COUNT(*) AS n FROM schema_version').get()).toEqual({ n: MIGRATIONS.length });
     expect(again.db.prepare('SELECT value_json AS v FROM runtime_controls').get()).toEqual({ v: '1' });
   });
 
   it('keeps a paper or dry_run process off the live file: LEDGER_LIVE_FILE_REFUSED, kind config', () => {
-    open({ mode: 'live', dataDir: dir }).close();
-    const live = join(dir, 'live.sqlite');
+    open({ mode: 'live', dataDir: env.dir }).close();
+    const live = join(env.dir, 'live.sqlite');
     for (const mode of ['paper', 'dry_run', 'backtest'] as const) {
       expect(refusal({ mode, path: live })).toEqual({ code: 'LEDGER_LIVE_FILE_REFUSED', kind: 'config' });
     }
   });
 
   it('leaves no -wal or -shm beside the live file it refused (reading its recorded mode creates them)', () => {
-    open({ mode: 'live', dataDir: dir }).close();
-    expect(refusal({ mode: 'paper', path: join(dir, 'live.sqlite') })?.code).toBe('LEDGER_LIVE_FILE_REFUSED');
-    expect(readdirSync(dir)).toEqual(['live.sqlite']);
+    open({ mode: 'live', dataDir: env.dir }).close();
+    expect(refusal({ mode: 'paper', path: join(env.dir, 'live.sqlite') })?.code).toBe('LEDGER_LIVE_FILE_REFUSED');
+    expect(readdirSync(env.dir)).toEqual(['live.sqlite']);
   });
 
   it('refuses the live file before it exists, too (a dry run must never create it)', () => {
-    expect(refusal({ mode: 'dry_run', path: join(dir, 'live.sqlite') })?.code).toBe('LEDGER_LIVE_FILE_REFUSED');
-    expect(existsSync(join(dir, 'live.sqlite'))).toBe(false);
+    expect(refusal({ mode: 'dry_run', path: join(env.dir, 'live.sqlite') })?.code).toBe('LEDGER_LIVE_FILE_REFUSED');
+    expect(existsSync(join(env.dir, 'live.sqlite'))).toBe(false);
   });
 
   it('opens the live file from dry_run only with the explicit flag, and the file stays a live file', () => {
-    open({ mode: 'live', dataDir: dir }).close();
-    const h = open({ mode: 'dry_run', path: join(dir, 'live.sqlite'), allowLiveFile: true });
+    open({ mode: 'live', dataDir: env.dir }).close();
+    const h = open({ mode: 'dry_run', path: join(env.dir, 'live.sqlite'), allowLiveFile: true });
     expect(h.mode).toBe('dry_run');
     expect(h.fileMode).toBe('live');
   });
 
   it('sees through a renamed copy and a symlink of the live file', () => {
-    open({ mode: 'live', dataDir: dir }).close();
-    copyFileSync(join(dir, 'live.sqlite'), join(dir, 'copy.sqlite'));
-    expect(refusal({ mode: 'paper', path: join(dir, 'copy.sqlite') })?.code).toBe('LEDGER_LIVE_FILE_REFUSED');
-    symlinkSync(join(dir, 'live.sqlite'), join(dir, 'innocent.sqlite'));
-    expect(refusal({ mode: 'paper', path: join(dir, 'innocent.sqlite') })?.code).toBe('LEDGER_LIVE_FILE_REFUSED');
+    open({ mode: 'live', dataDir: env.dir }).close();
+    copyFileSync(join(env.dir, 'live.sqlite'), join(env.dir, 'copy.sqlite'));
+    expect(refusal({ mode: 'paper', path: join(env.dir, 'copy.sqlite') })?.code).toBe('LEDGER_LIVE_FILE_REFUSED');
+    symlinkSync(join(env.dir, 'live.sqlite'), join(env.dir, 'innocent.sqlite'));
+    expect(refusal({ mode: 'paper', path: join(env.dir, 'innocent.sqlite') })?.code).toBe('LEDGER_LIVE_FILE_REFUSED');
   });
 
   it("refuses a path that points at another mode's file: LEDGER_MODE_MISMATCH", () => {
-    open({ mode: 'paper', dataDir: dir }).close();
-    expect(refusal({ mode: 'dry_run', path: join(dir, 'paper.sqlite') })).toEqual({ code: 'LEDGER_MODE_MISMATCH', kind: 'config' });
-    expect(refusal({ mode: 'live', path: join(dir, 'paper.sqlite') })?.code).toBe('LEDGER_MODE_MISMATCH');
-    copyFileSync(join(dir, 'paper.sqlite'), join(dir, 'renamed.sqlite'));
-    expect(refusal({ mode: 'dry_run', path: join(dir, 'renamed.sqlite') })?.code).toBe('LEDGER_MODE_MISMATCH');
-    expect(refusal({ mode: 'live', path: join(dir, 'dry_run.sqlite') })?.code).toBe('LEDGER_MODE_MISMATCH');
+    open({ mode: 'paper', dataDir: env.dir }).close();
+    expect(refusal({ mode: 'dry_run', path: join(env.dir, 'paper.sqlite') })).toEqual({ code: 'LEDGER_MODE_MISMATCH', kind: 'config' });
+    expect(refusal({ mode: 'live', path: join(env.dir, 'paper.sqlite') })?.code).toBe('LEDGER_MODE_MISMATCH');
+    copyFileSync(join(env.dir, 'paper.sqlite'), join(env.dir, 'renamed.sqlite'));
+    expect(refusal({ mode: 'dry_run', path: join(env.dir, 'renamed.sqlite') })?.code).toBe('LEDGER_MODE_MISMATCH');
+    expect(refusal({ mode: 'live', path: join(env.dir, 'dry_run.sqlite') })?.code).toBe('LEDGER_MODE_MISMATCH');
   });
 
   it('runs a backtest in memory with foreign keys on', () => {
@@ -145,7 +119,7 @@ describe('openLedgerDatabase', () => {
 
   it('reports a file that is not a database as LEDGER_OPEN_FAILED', async () => {
     const { writeFileSync } = await import('node:fs');
-    writeFileSync(join(dir, 'paper.sqlite'), 'this is not sqlite, just text that is long enough to have a header'.repeat(10));
-    expect(refusal({ mode: 'paper', dataDir: dir })?.code).toBe('LEDGER_OPEN_FAILED');
+    writeFileSync(join(env.dir, 'paper.sqlite'), 'this is not sqlite, just text that is long enough to have a header'.repeat(10));
+    expect(refusal({ mode: 'paper', dataDir: env.dir })?.code).toBe('LEDGER_OPEN_FAILED');
   });
 });

@@ -1,20 +1,13 @@
 // Specs of the migration runner: fresh databases, idempotent re-opens, the version table, rollback and refusal of newer schemas.
-import Database from 'better-sqlite3';
-import { afterEach, describe, expect, it } from 'vitest';
+import type Database from 'better-sqlite3';
+import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../../../engine/clock.ts';
 import type { TradegateError } from '../../../engine/errors.ts';
 import { appliedMigrations, MIGRATIONS, type Migration, migrate, schemaVersion } from '../../../engine/ledger/migrations.ts';
+import { memoryDatabases } from '../../helpers/ledger-databases.ts';
 
 const clock = new ManualClock(1_700_000_000_000);
-const open: Database.Database[] = [];
-function memory(): Database.Database {
-  const db = new Database(':memory:');
-  open.push(db);
-  return db;
-}
-afterEach(() => {
-  for (const db of open.splice(0)) db.close();
-});
+const memory = memoryDatabases();
 
 const tables = (db: Database.Database): string[] =>
   db.prepare<[], { name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all().map((r) => r.name);

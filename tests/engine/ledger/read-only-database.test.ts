@@ -1,78 +1,53 @@
 // Specs of opening a ledger read-only: an existing file only, no pragma, migration or mode written, the same file guards, schemas it cannot read refused, nothing left behind.
-import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, existsSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ManualClock } from '../../../engine/clock.ts';
-import { type LedgerDatabase, type LedgerDatabaseOptions, ledgerFileFor, openLedgerDatabase } from '../../../engine/ledger/database.ts';
+import { describe, expect, it } from 'vitest';
+import { type LedgerDatabaseOptions, ledgerFileFor, } from '../../../engine/ledger/database.ts';
 import { MIGRATIONS } from '../../../engine/ledger/migrations.ts';
 import { OLDEST_READABLE_SCHEMA } from '../../../engine/ledger/read-only-database.ts';
 import { fileDigest, ledgerContents, ledgerFiles } from '../../helpers/ledger-file-state.ts';
+import { ledgerDatabaseEnv } from '../../helpers/ledger-databases.ts';
 
-const clock = new ManualClock(1_700_000_000_000);
-let dir: string;
-const opened: LedgerDatabase[] = [];
-
-function open(opts: Omit<LedgerDatabaseOptions, 'clock'>): LedgerDatabase {
-  const handle = openLedgerDatabase({ clock, ...opts });
-  opened.push(handle);
-  return handle;
-}
+const env = ledgerDatabaseEnv('tg-ro-');
+const { open } = env;
+const refusal = (opts: Omit<LedgerDatabaseOptions, 'clock' | 'readOnly'>) => env.refusal({ ...opts, readOnly: true });
 
 /** A ledger made by a read-write open (this engine's migrations unless told), then closed. */
 function made(mode: LedgerDatabaseOptions['mode'], migrations = MIGRATIONS): string {
-  open({ mode, dataDir: dir, migrations }).close();
-  return ledgerFileFor(dir, mode);
+  open({ mode, dataDir: env.dir, migrations }).close();
+  return ledgerFileFor(env.dir, mode);
 }
-
-function refusal(opts: Omit<LedgerDatabaseOptions, 'clock' | 'readOnly'>): { code: string; kind: string } | undefined {
-  try {
-    open({ ...opts, readOnly: true });
-  } catch (err) {
-    const e = err as { code: string; kind: string };
-    return { code: e.code, kind: e.kind };
-  }
-  return undefined;
-}
-
-beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'tg-ro-'));
-});
-afterEach(() => {
-  for (const h of opened.splice(0)) if (h.db.open) h.close();
-  rmSync(dir, { recursive: true, force: true });
-});
 
 describe('openLedgerDatabase with readOnly: what it refuses', () => {
   it('refuses a file that does not exist (LEDGER_NOT_FOUND, kind config) and creates neither it nor its folder', () => {
-    expect(refusal({ mode: 'paper', dataDir: join(dir, 'nothing') })).toEqual({ code: 'LEDGER_NOT_FOUND', kind: 'config' });
-    expect(existsSync(join(dir, 'nothing'))).toBe(false);
+    expect(refusal({ mode: 'paper', dataDir: join(env.dir, 'nothing') })).toEqual({ code: 'LEDGER_NOT_FOUND', kind: 'config' });
+    expect(existsSync(join(env.dir, 'nothing'))).toBe(false);
     expect(refusal({ mode: 'backtest' })?.code).toBe('LEDGER_NOT_FOUND');
   });
 
   it('refuses a file holding no ledger schema (LEDGER_NOT_FOUND), and one that is not a database (LEDGER_OPEN_FAILED)', () => {
-    writeFileSync(join(dir, 'paper.sqlite'), '');
-    expect(refusal({ mode: 'paper', dataDir: dir })?.code).toBe('LEDGER_NOT_FOUND');
-    const other = new Database(join(dir, 'dry_run.sqlite'));
+    writeFileSync(join(env.dir, 'paper.sqlite'), '');
+    expect(refusal({ mode: 'paper', dataDir: env.dir })?.code).toBe('LEDGER_NOT_FOUND');
+    const other = new Database(join(env.dir, 'dry_run.sqlite'));
     other.exec('CREATE TABLE notes (text TEXT)');
     other.close();
-    expect(refusal({ mode: 'dry_run', dataDir: dir })?.code).toBe('LEDGER_NOT_FOUND');
-    writeFileSync(join(dir, 'live.sqlite'), 'this is not sqlite, just text that is long enough to have a header'.repeat(10));
-    expect(refusal({ mode: 'live', dataDir: dir })?.code).toBe('LEDGER_OPEN_FAILED');
+    expect(refusal({ mode: 'dry_run', dataDir: env.dir })?.code).toBe('LEDGER_NOT_FOUND');
+    writeFileSync(join(env.dir, 'live.sqlite'), 'this is not sqlite, just text that is long enough to have a header'.repeat(10));
+    expect(refusal({ mode: 'live', dataDir: env.dir })?.code).toBe('LEDGER_OPEN_FAILED');
   });
 
   it('refuses a schema newer than this engine (LEDGER_SCHEMA_TOO_NEW), as a read-write open does, and leaves it as it is', () => {
     const file = made('paper');
     const engineOfTwo = MIGRATIONS.slice(0, 2);
-    expect(refusal({ mode: 'paper', dataDir: dir, migrations: engineOfTwo })).toEqual({ code: 'LEDGER_SCHEMA_TOO_NEW', kind: 'config' });
-    expect(() => open({ mode: 'paper', dataDir: dir, migrations: engineOfTwo })).toThrow(expect.objectContaining({ code: 'LEDGER_SCHEMA_TOO_NEW' }));
+    expect(refusal({ mode: 'paper', dataDir: env.dir, migrations: engineOfTwo })).toEqual({ code: 'LEDGER_SCHEMA_TOO_NEW', kind: 'config' });
+    expect(() => open({ mode: 'paper', dataDir: env.dir, migrations: engineOfTwo })).toThrow(expect.objectContaining({ code: 'LEDGER_SCHEMA_TOO_NEW' }));
     expect(ledgerContents(file).versions).toEqual([1, 2, 3]);
   });
 
   it(`reads a schema older than this engine as it is from version ${OLDEST_READABLE_SCHEMA} (migration 3 only drops an index), never migrating it`, () => {
     const file = made('paper', MIGRATIONS.slice(0, 2));
-    const h = open({ mode: 'paper', dataDir: dir, readOnly: true });
+    const h = open({ mode: 'paper', dataDir: env.dir, readOnly: true });
     expect(h.db.prepare('SELECT COUNT(*) AS n FROM evidence').get()).toEqual({ n: 0 });
     h.close();
     expect(ledgerContents(file).versions).toEqual([1, 2]);
@@ -81,21 +56,21 @@ describe('openLedgerDatabase with readOnly: what it refuses', () => {
 
   it('refuses a schema older than its readers need (LEDGER_SCHEMA_TOO_OLD), which the next read-write open then migrates', () => {
     const file = made('paper', MIGRATIONS.slice(0, OLDEST_READABLE_SCHEMA - 1));
-    expect(refusal({ mode: 'paper', dataDir: dir })).toEqual({ code: 'LEDGER_SCHEMA_TOO_OLD', kind: 'config' });
+    expect(refusal({ mode: 'paper', dataDir: env.dir })).toEqual({ code: 'LEDGER_SCHEMA_TOO_OLD', kind: 'config' });
     expect(ledgerContents(file).versions).toEqual([1]);
     made('paper');
-    expect(open({ mode: 'paper', dataDir: dir, readOnly: true }).readOnly).toBe(true);
+    expect(open({ mode: 'paper', dataDir: env.dir, readOnly: true }).readOnly).toBe(true);
   });
 
   it('keeps other modes off the live file, its copies and its links unless allowed, as a read-write open does', () => {
     const live = made('live');
-    copyFileSync(live, join(dir, 'copy.sqlite'));
-    symlinkSync(live, join(dir, 'innocent.sqlite'));
+    copyFileSync(live, join(env.dir, 'copy.sqlite'));
+    symlinkSync(live, join(env.dir, 'innocent.sqlite'));
     for (const mode of ['paper', 'dry_run', 'backtest'] as const) {
       expect(refusal({ mode, path: live })).toEqual({ code: 'LEDGER_LIVE_FILE_REFUSED', kind: 'config' });
     }
-    expect(refusal({ mode: 'paper', path: join(dir, 'copy.sqlite') })?.code).toBe('LEDGER_LIVE_FILE_REFUSED');
-    expect(refusal({ mode: 'paper', path: join(dir, 'innocent.sqlite') })?.code).toBe('LEDGER_LIVE_FILE_REFUSED');
+    expect(refusal({ mode: 'paper', path: join(env.dir, 'copy.sqlite') })?.code).toBe('LEDGER_LIVE_FILE_REFUSED');
+    expect(refusal({ mode: 'paper', path: join(env.dir, 'innocent.sqlite') })?.code).toBe('LEDGER_LIVE_FILE_REFUSED');
     const allowed = open({ mode: 'dry_run', path: live, allowLiveFile: true, readOnly: true });
     expect({ mode: allowed.mode, fileMode: allowed.fileMode }).toEqual({ mode: 'dry_run', fileMode: 'live' });
   });
@@ -104,10 +79,10 @@ describe('openLedgerDatabase with readOnly: what it refuses', () => {
     const paper = made('paper');
     expect(refusal({ mode: 'dry_run', path: paper })).toEqual({ code: 'LEDGER_MODE_MISMATCH', kind: 'config' });
     expect(refusal({ mode: 'live', path: paper })?.code).toBe('LEDGER_MODE_MISMATCH');
-    copyFileSync(paper, join(dir, 'renamed.sqlite'));
-    expect(refusal({ mode: 'dry_run', path: join(dir, 'renamed.sqlite') })?.code).toBe('LEDGER_MODE_MISMATCH');
-    copyFileSync(paper, join(dir, 'live.sqlite'));
-    expect(refusal({ mode: 'paper', path: join(dir, 'live.sqlite'), allowLiveFile: true })?.code).toBe('LEDGER_MODE_MISMATCH');
+    copyFileSync(paper, join(env.dir, 'renamed.sqlite'));
+    expect(refusal({ mode: 'dry_run', path: join(env.dir, 'renamed.sqlite') })?.code).toBe('LEDGER_MODE_MISMATCH');
+    copyFileSync(paper, join(env.dir, 'live.sqlite'));
+    expect(refusal({ mode: 'paper', path: join(env.dir, 'live.sqlite'), allowLiveFile: true })?.code).toBe('LEDGER_MODE_MISMATCH');
   });
 });
 
@@ -115,7 +90,7 @@ describe('openLedgerDatabase with readOnly: what it leaves alone', () => {
   it('throws SQLITE_READONLY on every write, and the file keeps its bytes', () => {
     const file = made('paper');
     const before = fileDigest(file);
-    const h = open({ mode: 'paper', dataDir: dir, readOnly: true });
+    const h = open({ mode: 'paper', dataDir: env.dir, readOnly: true });
     const refused = (sql: string) => expect(() => h.db.exec(sql)).toThrow(expect.objectContaining({ code: 'SQLITE_READONLY' }));
     refused("INSERT INTO runtime_controls (key, value_json, updated_by, updated_at_ms) VALUES ('k', '1', 't', 1)");
     refused("UPDATE ledger_meta SET value = 'live' WHERE key = 'mode'");
@@ -130,7 +105,7 @@ describe('openLedgerDatabase with readOnly: what it leaves alone', () => {
     const plain = new Database(file);
     plain.pragma('journal_mode = DELETE');
     plain.close();
-    const h = open({ mode: 'paper', dataDir: dir, readOnly: true });
+    const h = open({ mode: 'paper', dataDir: env.dir, readOnly: true });
     expect(h.db.pragma('journal_mode', { simple: true })).toBe('delete');
     h.close();
     // Bytes 18 and 19 of the header: 1 for a rollback journal, 2 for WAL.
@@ -142,7 +117,7 @@ describe('openLedgerDatabase with readOnly: what it leaves alone', () => {
     const plain = new Database(file);
     plain.exec("DELETE FROM ledger_meta WHERE key = 'mode'");
     plain.close();
-    const h = open({ mode: 'paper', dataDir: dir, readOnly: true });
+    const h = open({ mode: 'paper', dataDir: env.dir, readOnly: true });
     expect(h.fileMode).toBe('paper');
     h.close();
     expect(ledgerContents(file).meta['mode']).toBeUndefined();
@@ -152,7 +127,7 @@ describe('openLedgerDatabase with readOnly: what it leaves alone', () => {
     const file = made('paper');
     expect(ledgerFiles(file)).toEqual(['paper.sqlite']);
     const before = fileDigest(file);
-    const h = open({ mode: 'paper', dataDir: dir, readOnly: true });
+    const h = open({ mode: 'paper', dataDir: env.dir, readOnly: true });
     h.db.prepare('SELECT COUNT(*) FROM orders').get();
     expect(ledgerFiles(file)).toEqual(['paper.sqlite', 'paper.sqlite-shm', 'paper.sqlite-wal']);
     h.close();
@@ -162,13 +137,13 @@ describe('openLedgerDatabase with readOnly: what it leaves alone', () => {
 
   it("reads beside a writer's open write transaction without waiting for it, sees only what is committed, and leaves the writer's -wal and -shm", () => {
     const file = made('paper');
-    const writer = open({ mode: 'paper', dataDir: dir, synchronous: 'NORMAL' });
+    const writer = open({ mode: 'paper', dataDir: env.dir, synchronous: 'NORMAL' });
     const insert = writer.db.prepare("INSERT INTO runtime_controls (key, value_json, updated_by, updated_at_ms) VALUES (?, '1', 'session', 1)");
     insert.run('committed');
     writer.db.exec('BEGIN IMMEDIATE');
     insert.run('uncommitted');
     // No busy timeout: a reader that needed the write lock would fail at once with SQLITE_BUSY.
-    const h = open({ mode: 'paper', dataDir: dir, readOnly: true, busyTimeoutMs: 0 });
+    const h = open({ mode: 'paper', dataDir: env.dir, readOnly: true, busyTimeoutMs: 0 });
     const keys = h.db.prepare('SELECT key FROM runtime_controls ORDER BY key').pluck().all();
     h.close();
     expect(keys).toEqual(['committed']);

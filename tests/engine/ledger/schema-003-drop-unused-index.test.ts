@@ -1,21 +1,14 @@
 // Specs of migration 3: a ledger at version 2 loses decisions_by_instrument and keeps listing decisions by time and instrument.
-import Database from 'better-sqlite3';
-import { afterEach, describe, expect, it } from 'vitest';
+import type Database from 'better-sqlite3';
+import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../../../engine/clock.ts';
 import { DecisionRepository } from '../../../engine/ledger/decision-repository.ts';
 import { MIGRATIONS, migrate } from '../../../engine/ledger/migrations.ts';
 import type { Decision } from '../../../engine/types.ts';
+import { memoryDatabases } from '../../helpers/ledger-databases.ts';
 
 const clock = new ManualClock(1_700_000_000_000);
-const open: Database.Database[] = [];
-function memory(): Database.Database {
-  const db = new Database(':memory:');
-  open.push(db);
-  return db;
-}
-afterEach(() => {
-  for (const db of open.splice(0)) db.close();
-});
+const memory = memoryDatabases();
 
 const indexesOf = (db: Database.Database, table: string): string[] =>
   db.prepare<[string], { name: string }>("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL ORDER BY name").all(table).map((r) => r.name);
