@@ -3,7 +3,7 @@ import type { Clock } from '../clock.ts';
 import type { Ledger } from '../ledger/ledger.ts';
 import type { Micros } from '../ledger/money.ts';
 import type { AssertionOutcome } from '../trading-events.ts';
-import { changedRunOrders, externalOf, type OrderCursors, orderCursors, type RunOrders, runOrders } from './assertion-state.ts';
+import { externalOf, type OrderCursors, type RunOrders, RunOrderReads } from './assertion-state.ts';
 import { type AssertedOrder, type AssertionState, runAssertions } from './assertions.ts';
 
 /**
@@ -53,6 +53,7 @@ export function blamedOrders(state: AssertionState, results: readonly AssertionO
  */
 export class AssertionReader {
   readonly #o: AssertionReaderOptions;
+  readonly #reads: RunOrderReads;
   #cursors: OrderCursors | null = null;
   #runId: string | null = null;
   #lastFullMs = Number.NEGATIVE_INFINITY;
@@ -64,6 +65,7 @@ export class AssertionReader {
 
   constructor(options: AssertionReaderOptions) {
     this.#o = options;
+    this.#reads = new RunOrderReads(options.ledger.db);
   }
 
   /** Whether the next read is of the whole run: the first of the session, then on the backstop's cadence. */
@@ -93,10 +95,10 @@ export class AssertionReader {
     const { ledger, wallClock } = this.#o;
     const runId = ledger.runId ?? null;
     const since = runId === this.#runId ? this.#cursors : null;
-    this.#cursors = orderCursors(ledger);
+    this.#cursors = this.#reads.cursors();
     this.#runId = runId;
     const whole = full || since === null;
-    const read = whole ? runOrders(ledger, runId) : changedRunOrders(ledger, runId, since, [...new Set([...named, ...this.#blamed])]);
+    const read = whole ? this.#reads.all(runId) : this.#reads.changed(runId, since, [...new Set([...named, ...this.#blamed])]);
     if (whole) {
       this.#lastFullMs = wallClock.now();
       this.#checksSinceFull = 0;

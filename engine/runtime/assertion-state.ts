@@ -85,17 +85,6 @@ const CHANGED = `SELECT ${COLUMNS} FROM orders o WHERE o.id IN (
   UNION ALL SELECT id FROM orders WHERE state IN (${LIVE_IN})
   UNION ALL SELECT n.id FROM json_each(@named) j JOIN orders n ON n.client_order_id = j.value) AND ${IN_RUN} ORDER BY o.id`;
 
-/** Statements prepared once per database: the incremental read runs on every step. */
-const statements = new WeakMap<Database.Database, Map<string, Database.Statement>>();
-
-function prepared<P extends object | unknown[], R>(db: Database.Database, sql: string): Database.Statement<P, R> {
-  const byText = statements.get(db) ?? new Map<string, Database.Statement>();
-  statements.set(db, byText);
-  const statement = byText.get(sql) ?? db.prepare(sql);
-  byText.set(sql, statement);
-  return statement as unknown as Database.Statement<P, R>;
-}
-
 function toRunOrders(rows: readonly OrderRow[]): RunOrders {
   const fillQtyByOrder = new Map<string, number>();
   const liveSides = new Map<string, Side>();
@@ -111,24 +100,40 @@ function toRunOrders(rows: readonly OrderRow[]): RunOrders {
 }
 
 /**
- * The orders of one run plus every order still live (from any run: a restart inherits them), each with
- * the sum of its fills. `isEntry` is left to the caller's knowledge (unknown counts as an entry).
+ * The run's order reads, each statement prepared once (the incremental read runs on every step), as the
+ * ledger's repositories prepare theirs.
  */
-export function runOrders(ledger: Pick<Ledger, 'db'>, runId: string | null): RunOrders {
-  return toRunOrders(prepared<{ runId: string | null }, OrderRow>(ledger.db, `SELECT ${COLUMNS} FROM orders o WHERE ${IN_RUN} ORDER BY o.id`).all({ runId }));
-}
+export class RunOrderReads {
+  readonly #all;
+  readonly #changed;
+  readonly #cursors;
 
-/**
- * The orders runOrders would list that may have changed after `since`, with every live order and the
- * `named` ones (by client order id) whether changed or not.
- */
-export function changedRunOrders(ledger: Pick<Ledger, 'db'>, runId: string | null, since: OrderCursors, named: readonly string[]): RunOrders {
-  const params = { runId, eventId: since.eventId, fillId: since.fillId, named: JSON.stringify(named) };
-  return toRunOrders(prepared<typeof params, OrderRow>(ledger.db, CHANGED).all(params));
-}
+  constructor(db: Database.Database) {
+    this.#all = db.prepare<{ runId: string | null }, OrderRow>(`SELECT ${COLUMNS} FROM orders o WHERE ${IN_RUN} ORDER BY o.id`);
+    this.#changed = db.prepare<{ runId: string | null; eventId: number; fillId: number; named: string }, OrderRow>(CHANGED);
+    this.#cursors = db.prepare<[], OrderCursors>(
+      'SELECT COALESCE((SELECT MAX(id) FROM order_events), 0) AS eventId, COALESCE((SELECT MAX(id) FROM fills), 0) AS fillId',
+    );
+  }
 
-/** The cursors now; read them before the orders, so a change written meanwhile is read again rather than missed. */
-export function orderCursors(ledger: Pick<Ledger, 'db'>): OrderCursors {
-  const sql = 'SELECT COALESCE((SELECT MAX(id) FROM order_events), 0) AS eventId, COALESCE((SELECT MAX(id) FROM fills), 0) AS fillId';
-  return prepared<[], OrderCursors>(ledger.db, sql).get() as OrderCursors;
+  /**
+   * The orders of one run plus every order still live (from any run: a restart inherits them), each with
+   * the sum of its fills. `isEntry` is left to the caller's knowledge (unknown counts as an entry).
+   */
+  all(runId: string | null): RunOrders {
+    return toRunOrders(this.#all.all({ runId }));
+  }
+
+  /**
+   * The orders all() would list that may have changed after `since`, with every live order and the
+   * `named` ones (by client order id) whether changed or not.
+   */
+  changed(runId: string | null, since: OrderCursors, named: readonly string[]): RunOrders {
+    return toRunOrders(this.#changed.all({ runId, eventId: since.eventId, fillId: since.fillId, named: JSON.stringify(named) }));
+  }
+
+  /** The cursors now; read them before the orders, so a change written meanwhile is read again rather than missed. */
+  cursors(): OrderCursors {
+    return this.#cursors.get() as OrderCursors;
+  }
 }

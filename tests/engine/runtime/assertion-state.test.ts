@@ -1,7 +1,7 @@
 // Specs of reading the assertions' inputs from a real ledger: PnL parts that add up through fills, fees and funding, the run's orders and fill sums.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Ledger } from '../../../engine/ledger/ledger.ts';
-import { assertedPositions, pnlBooks, runOrders } from '../../../engine/runtime/assertion-state.ts';
+import { assertedPositions, pnlBooks, RunOrderReads } from '../../../engine/runtime/assertion-state.ts';
 import { pnlConsistency, runAssertions } from '../../../engine/runtime/assertions.ts';
 import { fill, type TempLedgers, tempLedgers } from '../../helpers/temp-ledger.ts';
 
@@ -49,12 +49,12 @@ describe('pnlBooks', () => {
   });
 });
 
-describe('runOrders and assertedPositions', () => {
+describe('RunOrderReads.all and assertedPositions', () => {
   it('lists the run\'s orders and every live order with the sum of their fills, and positions at mark', () => {
     order('c1', 1);
     ledger.applyFill(fill('BTC-USD', 'buy', 0.4, 100, { clientOrderId: 'c1' }));
     order('old-live', 0.2, 'run-0');
-    const { orders, fillQtyByOrder } = runOrders(ledger, 'run-1');
+    const { orders, fillQtyByOrder } = new RunOrderReads(ledger.db).all('run-1');
     expect(orders.map((o) => o.clientOrderId)).toEqual(['c1', 'old-live']);
     expect(orders[0]).toMatchObject({ state: 'submitted', filledQty: 0.4, venueOrderId: 'v-c1', notionalUsd: 100 });
     expect(fillQtyByOrder.get('c1')).toBe(0.4);
@@ -65,7 +65,7 @@ describe('runOrders and assertedPositions', () => {
     order('c1', 1);
     const start = pnlBooks(ledger, mark);
     ledger.applyFill(fill('BTC-USD', 'buy', 1, 100, { clientOrderId: 'c1', fee: 0.05 }));
-    const { orders, fillQtyByOrder } = runOrders(ledger, 'run-1');
+    const { orders, fillQtyByOrder } = new RunOrderReads(ledger.db).all('run-1');
     const positions = assertedPositions(ledger, mark);
     const results = runAssertions({
       nowMs: env.clock.now(),
