@@ -3,8 +3,6 @@ import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, stat
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import { strToU8, zipSync } from 'fflate';
 import { parse, stringify } from 'yaml';
 import { runSession } from '../engine/main.ts';
@@ -12,6 +10,7 @@ import { LogCapture } from '../engine/observe/log-capture.ts';
 import type { ProgressSink } from '../engine/runtime/progress.ts';
 import type { RunResult } from '../engine/runtime/session-end.ts';
 import { type Bench, type BenchResult, target } from './bench-api.ts';
+import { collectGarbage } from './full-gc.ts';
 import { type Random, seededRandom } from './seeded-random.ts';
 import { quantile, round } from './stats.ts';
 
@@ -30,9 +29,6 @@ const MINUTE_MS = 60_000;
 const STEP_BPS = 4;
 const SPREAD_BPS = 2;
 
-/** A full collection before each memory sample, so heap figures are what the session holds, not garbage not yet collected. */
-setFlagsFromString('--expose-gc');
-const collect = runInNewContext('gc') as () => void;
 
 const px = (n: number) => n.toFixed(2);
 const size = (r: Random) => r.between(0.5, 20, 8);
@@ -119,7 +115,7 @@ function eventTimer(capacity: number): Timed {
   let last = 0n;
   let every = 1;
   const sample = () => {
-    collect();
+    collectGarbage();
     const m = process.memoryUsage();
     heapMb.push(m.heapUsed / 2 ** 20);
     rssMb.push(m.rss / 2 ** 20);

@@ -2,8 +2,6 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import Database from 'better-sqlite3';
 import { ManualClock } from '../engine/clock.ts';
 import type { Synchronous } from '../engine/ledger/database.ts';
@@ -17,6 +15,7 @@ import { loadRuleSet } from '../engine/rules/load-rules.ts';
 import type { RuleSet } from '../engine/rules/rule-set.ts';
 import type { Decision } from '../engine/types.ts';
 import { type Bench, type BenchResult, target } from './bench-api.ts';
+import { collectGarbage } from './full-gc.ts';
 import { InstantVenue } from './instant-venue.ts';
 import { round } from './stats.ts';
 
@@ -98,18 +97,8 @@ interface PipelineRun {
   readonly filled: number;
 }
 
-/** A full GC before reading memory, so the figures are what is held, not garbage not yet collected. */
-function collect(): void {
-  if (global.gc) {
-    global.gc();
-    return;
-  }
-  setFlagsFromString('--expose-gc');
-  (runInNewContext('gc') as () => void)();
-}
-
 function memoryMb(): { heap: number; rss: number } {
-  collect();
+  collectGarbage();
   const m = process.memoryUsage();
   return { heap: m.heapUsed / 2 ** 20, rss: m.rss / 2 ** 20 };
 }
