@@ -1,5 +1,5 @@
 // Long paper run: whether a session's cost per market event stays flat as its orders, fills and state pile up over days of frequent trading.
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -10,6 +10,7 @@ import { LogCapture } from '../engine/observe/log-capture.ts';
 import type { ProgressSink } from '../engine/runtime/progress.ts';
 import type { RunResult } from '../engine/runtime/session-end.ts';
 import { type Bench, type BenchResult, target } from './bench-api.ts';
+import { bytesUnder } from './bytes-under.ts';
 import { collectGarbage } from './full-gc.ts';
 import { type Random, seededRandom } from './seeded-random.ts';
 import { quantile, round } from './stats.ts';
@@ -136,16 +137,6 @@ function eventTimer(capacity: number): Timed {
     },
     stop() {},
   };
-}
-
-function bytesUnder(path: string, match: (name: string) => boolean = () => true): number {
-  let total = 0;
-  for (const e of readdirSync(path, { withFileTypes: true })) {
-    const p = join(path, e.name);
-    if (e.isDirectory()) total += bytesUnder(p);
-    else if (match(e.name)) total += statSync(p).size;
-  }
-  return total;
 }
 
 interface Session {

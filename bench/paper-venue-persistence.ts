@@ -1,5 +1,5 @@
 // Paper venue persistence: the cost of one change (order placed, canceled, filled) on books of 100 to 50,000 orders and fills, fsync on, beside a whole-file save.
-import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ManualClock } from '../engine/clock.ts';
@@ -11,6 +11,7 @@ import type { PaperConfigFile } from '../plugins/venues/paper/paper-config.ts';
 import { PaperVenue, STATE_FILE } from '../plugins/venues/paper/paper-venue.ts';
 import { writeStateAtomic } from '../plugins/venues/paper/state-file.ts';
 import { type Bench, type BenchResult, target } from './bench-api.ts';
+import { bytesUnder } from './bytes-under.ts';
 import { quantile, round, since } from './stats.ts';
 
 const SIZES = [100, 10_000, 50_000];
@@ -55,10 +56,6 @@ function minuteEvent(k: number): MarketEvent {
   return { instrument: SPOT, ts, periodMs: 60_000, endTs, trade, quote, sourceTs: endTs, receiveTs: endTs };
 }
 
-function folderBytes(dir: string): number {
-  return readdirSync(dir).reduce((sum, name) => sum + statSync(join(dir, name)).size, 0);
-}
-
 interface SizeRun {
   readonly items: number;
   readonly snapshotBytes: number;
@@ -99,7 +96,7 @@ async function runSize(items: number): Promise<SizeRun> {
     const journalBytes = statSync(path).size - snapshotBytes;
     const compaction: number[] = [];
     await timed(compaction, () => venue.close());
-    return { items, snapshotBytes, changesNs, compactionNs: compaction[0]!, journalBytes, folderBytesAfter: folderBytes(dir), wholeFileNs };
+    return { items, snapshotBytes, changesNs, compactionNs: compaction[0]!, journalBytes, folderBytesAfter: bytesUnder(dir), wholeFileNs };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
