@@ -34,7 +34,7 @@ function jitter(s: Snapshot, r: Random): void {
   Object.assign(s['account']!, { daily_loss_fraction: r.between(0, 0.019, 4), drawdown_fraction: r.between(0, 0.049, 4) });
   Object.assign(s['feed']!, { age_ms: r.int(0, 9000) });
   Object.assign(s['execution']!, { quality_score: r.between(0.8, 1, 3), reject_rate: r.between(0, 0.2, 3) });
-  Object.assign(s['time']!, { bars_since_start: r.int(20, 2000) });
+  Object.assign(s['time']!, { bars_since_start: r.int(31, 2000) });
 }
 
 function set(s: Snapshot, ns: string, values: Record<string, unknown>): void {
@@ -66,7 +66,7 @@ const VIOLATIONS: ReadonlyArray<(s: Snapshot, r: Random) => void> = [
   (s) => set(s, 'position', { has_position_in_event: true }),
   (s, r) => set(s, 'account', { cash_usd: r.between(0, 5) }),
   (s, r) => set(s, 'order', { window_start_ms: (s['time']!['now_ms'] as number) + r.int(1, 900_000) }),
-  (s, r) => set(s, 'time', { bars_since_start: r.int(0, 19) }),
+  (s, r) => set(s, 'time', { bars_since_start: r.int(0, 30) }),
   (s, r) => set(s, 'activity', { unknown_orders_for_instrument: r.int(1, 3) }),
   (s) => set(s, 'feed', { stale: true }),
   (s, r) => set(s, 'account', { daily_loss_fraction: r.between(0.02, 0.1, 4) }),
