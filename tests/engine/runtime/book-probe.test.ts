@@ -1,5 +1,7 @@
 // Specs for the look into another process's books: open positions, live orders, and entries the gate allowed under a kill level.
+import { existsSync, writeFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
+import { ledgerFileFor } from '../../../engine/ledger/database.ts';
 import { entriesAllowedUnderKill, isFlat, readBook } from '../../../engine/runtime/book-probe.ts';
 import type { Decision } from '../../../engine/types.ts';
 import { fill, type TempLedgers, tempLedgers } from '../../helpers/temp-ledger.ts';
@@ -25,6 +27,23 @@ describe('readBook', () => {
     expect(isFlat(readBook(env.dir, 'paper'))).toBe(false);
     // Another mode's books are another file.
     expect(readBook(env.dir, 'dry_run')).toBeNull();
+  });
+
+  it('is null while the session has created the ledger file but not yet given it a schema', () => {
+    env = tempLedgers();
+    writeFileSync(ledgerFileFor(env.dir, 'paper'), '');
+    expect(readBook(env.dir, 'paper')).toBeNull();
+    expect(entriesAllowedUnderKill(env.dir, 'paper')).toBe(0);
+  });
+
+  it('reads read-only and tidies up: no -wal or -shm left beside a ledger no session has open', () => {
+    env = tempLedgers();
+    env.open().close();
+    const file = ledgerFileFor(env.dir, 'paper');
+    expect(existsSync(`${file}-wal`)).toBe(false);
+    expect(readBook(env.dir, 'paper')).toEqual({ openPositions: 0, liveOrders: 0, orders: 0, fills: 0 });
+    expect(existsSync(`${file}-wal`)).toBe(false);
+    expect(existsSync(`${file}-shm`)).toBe(false);
   });
 
   it('calls a book flat only when nothing is held and nothing is live', () => {
