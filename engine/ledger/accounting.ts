@@ -80,7 +80,10 @@ function takeOldestFirst(lots: readonly OpenLot[], qtyE8: QtyE8): { takes: { lot
 /**
  * FIFO: a fill against the opposite side closes the oldest lots first; whatever quantity is left
  * opens (or adds) a lot on the fill's own side. The fill's notional is split across its slices
- * by quantity, the last slice taking the remainder, so the slices add up to the notional exactly.
+ * by quantity, rounding the running total rather than each slice: the slices add up to the
+ * notional exactly, none is negative and each is within a micro of its share (a remainder left
+ * to the last slice collects every other slice's rounding: after a sweep of many small lots, the
+ * lot a flip opens could cost many times its value, or less than nothing).
  */
 export function planFill(lots: readonly OpenLot[], fill: FillTerms): FillPlan {
   if (!Number.isSafeInteger(fill.qtyE8) || fill.qtyE8 <= 0) throw invalid(`fill quantity ${fill.qtyE8} must be > 0`, { fill });
@@ -90,17 +93,19 @@ export function planFill(lots: readonly OpenLot[], fill: FillTerms): FillPlan {
   const closing = side !== null && side !== opening ? lots : [];
 
   const { takes, left } = takeOldestFirst(closing, fill.qtyE8);
-  const sliceCount = takes.length + (left > 0 ? 1 : 0);
+  let sliced: QtyE8 = 0;
   let allocated = 0;
-  const slice = (index: number, qty: QtyE8): Micros => {
-    const cash = index === sliceCount - 1 ? notional - allocated : mulDiv(notional, qty, fill.qtyE8);
-    allocated += cash;
+  const slice = (qty: QtyE8): Micros => {
+    sliced += qty;
+    const upTo = sliced === fill.qtyE8 ? notional : mulDiv(notional, sliced, fill.qtyE8);
+    const cash = upTo - allocated;
+    allocated = upTo;
     return cash;
   };
 
   let realized = 0;
-  const closes = takes.map(({ lot, qty }, i): LotClose => {
-    const cash = slice(i, qty);
+  const closes = takes.map(({ lot, qty }): LotClose => {
+    const cash = slice(qty);
     const closedCost = qty === lot.qtyE8 ? lot.costMicros : mulDiv(lot.costMicros, qty, lot.qtyE8);
     const pnl = lot.side === 'long' ? cash - closedCost : closedCost - cash;
     realized += pnl;
@@ -114,7 +119,7 @@ export function planFill(lots: readonly OpenLot[], fill: FillTerms): FillPlan {
       remainingCostMicros: lot.costMicros - closedCost,
     };
   });
-  const opened = left > 0 ? { side: opening, qtyE8: left, costMicros: slice(takes.length, left) } : null;
+  const opened = left > 0 ? { side: opening, qtyE8: left, costMicros: slice(left) } : null;
   return {
     notionalMicros: notional,
     tradeCashMicros: fill.direction === 'buy' ? -notional : notional,
@@ -166,6 +171,8 @@ export type BinaryOutcome = 'yes' | 'no';
 /** A binary contract pays 1.00 when its own outcome wins and nothing otherwise: YES on yes, NO on no. */
 export function settlementPrice(leg: Leg, outcome: BinaryOutcome): 1 | 0 {
   if (leg === 'outright') throw invalid('only yes and no legs settle by outcome', { leg, outcome });
+  // Anything else ('YES', 'void', a 50-50 resolution) would pay both legs 0: refuse it, do not guess.
+  if (outcome !== 'yes' && outcome !== 'no') throw invalid(`settlement outcome ${String(outcome)} is neither yes nor no`, { leg, outcome });
   return leg === outcome ? 1 : 0;
 }
 

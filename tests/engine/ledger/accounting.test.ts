@@ -2,6 +2,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
+  type BinaryOutcome,
   feeMovement,
   fundingMicros,
   lotsAfter,
@@ -100,6 +101,43 @@ describe('planFill (FIFO)', () => {
     expect(slices).toBe(plan.notionalMicros);
   });
 
+  it('never gives the lot a flip opens a negative cost: 2 micros over four equal slices', () => {
+    // Rounding each 0.5-micro slice up and leaving the remainder to the last gave the short lot -1 micro,
+    // a cost the books refuse (CHECK remaining_cost_micros >= 0): the fill could never be booked.
+    const lots: OpenLot[] = [1, 2, 3].map((id) => ({ id, side: 'long', qtyE8: 2, costMicros: 1 }));
+    const plan = planFill(lots, { direction: 'sell', qtyE8: 8, price: 25 });
+    expect(plan.notionalMicros).toBe(2);
+    expect(plan.opened).toEqual({ side: 'short', qtyE8: 2, costMicros: expect.any(Number) });
+    expect(plan.opened!.costMicros).toBeGreaterThanOrEqual(0);
+  });
+
+  it('prices the sliver a flip opens at the fill price, not at the rounding of the lots it swept', () => {
+    // 40 lots of 1 token at 0.0000125 (12.5 micros each), then a sell of 40.01: the 0.01 short is worth 0.125 micros.
+    const lots: OpenLot[] = Array.from({ length: 40 }, (_, i) => ({ id: i + 1, side: 'long', qtyE8: qtyToE8(1), costMicros: 13 }));
+    const plan = planFill(lots, { direction: 'sell', qtyE8: qtyToE8(40.01), price: 0.0000125 });
+    expect(plan.opened?.costMicros).toBeLessThanOrEqual(1);
+  });
+
+  it('keeps every slice within a micro of its exact share of the notional, and never negative, on random sweeps', () => {
+    const sweep = fc.array(fc.integer({ min: 1, max: 50_000 }), { minLength: 1, maxLength: 60 });
+    fc.assert(
+      fc.property(sweep, fc.integer({ min: 0, max: 50_000 }), fc.integer({ min: 1, max: 4_000 }), (sizes, extra, ticks) => {
+        const lots: OpenLot[] = sizes.map((qtyE8, i) => ({ id: i + 1, side: 'short', qtyE8, costMicros: qtyE8 }));
+        const qtyE8 = sizes.reduce((a, b) => a + b, 0) + extra;
+        const price = ticks / 64;
+        const plan = planFill(lots, { direction: 'buy', qtyE8, price });
+        const slices = [...plan.closes.map((c) => [c.closedQtyE8, c.cashMicros] as const)];
+        if (plan.opened) slices.push([plan.opened.qtyE8, plan.opened.costMicros]);
+        for (const [qty, cash] of slices) {
+          expect(cash).toBeGreaterThanOrEqual(0);
+          expect(Math.abs(cash - (plan.notionalMicros * qty) / qtyE8)).toBeLessThan(1);
+        }
+        expect(slices.reduce((s, [, cash]) => s + cash, 0)).toBe(plan.notionalMicros);
+      }),
+      { seed: 7031, numRuns: 400 },
+    );
+  });
+
   it('refuses a zero quantity and mixed-side lots with LEDGER_INVALID_AMOUNT', () => {
     expect(() => planFill([], { direction: 'buy', qtyE8: 0, price: 1 })).toThrow(TradegateError);
     const mixed: OpenLot[] = [
@@ -178,6 +216,13 @@ describe('planSettlement and settlementPrice', () => {
     expect(settlementPrice('no', 'no')).toBe(1);
     expect(settlementPrice('no', 'yes')).toBe(0);
     expect(() => settlementPrice('outright', 'yes')).toThrow(TradegateError);
+  });
+
+  it('refuses an outcome that is neither yes nor no instead of paying both legs nothing', () => {
+    for (const outcome of ['YES', 'void', '50-50', undefined]) {
+      expect(() => settlementPrice('yes', outcome as unknown as BinaryOutcome)).toThrow(expect.objectContaining({ code: 'LEDGER_INVALID_AMOUNT' }));
+      expect(() => settlementPrice('no', outcome as unknown as BinaryOutcome)).toThrow(TradegateError);
+    }
   });
 
   it('closes all lots at the payout: 10 NO contracts bought at 0.40 win 6.00 when NO wins', () => {

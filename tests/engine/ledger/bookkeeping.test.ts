@@ -87,6 +87,14 @@ describe('applyFill', () => {
       openedAtMs: env.clock.now() });
   });
 
+  it('books a flip that sweeps many tiny lots, however the slices round (the opened lot never costs below 0)', () => {
+    // Three lots of 2e-8 at 25 (0.5 micro each, booked at 1), then a sell of 8e-8: the books once refused this fill.
+    for (let i = 0; i < 3; i++) ledger.applyFill(fill('DUST-USD', 'buy', 0.00000002, 25));
+    expect(ledger.applyFill(fill('DUST-USD', 'sell', 0.00000008, 25)).status).toBe('applied');
+    expect(ledger.position('DUST-USD').qty).toBe(-0.00000002);
+    expect(ledger.positions.openLots('DUST-USD', 'outright').every((l) => l.costMicros >= 0)).toBe(true);
+  });
+
   it('posts nothing when any part of the transaction fails (atomic)', () => {
     ledger.db.exec(`CREATE TRIGGER fail_fees BEFORE INSERT ON cash_movements WHEN NEW.kind = 'fee'
       BEGIN SELECT RAISE(ABORT, 'injected failure'); END`);
