@@ -70,6 +70,7 @@ export const ERRORS = {
   LEDGER_OPEN_FAILED: { kind: 'config', summary: 'the ledger database could not be opened (no data directory or path, unreadable file)' },
   LEDGER_LIVE_FILE_REFUSED: { kind: 'config', summary: 'a dry_run, paper or backtest process refuses the live database unless explicitly allowed' },
   LEDGER_MODE_MISMATCH: { kind: 'config', summary: "the database file belongs to another mode than the process's" },
+  LEDGER_REHEARSED: { kind: 'config', summary: 'a paper or dry_run session booked into this live ledger (--allow-live-database), so a live process will not write to it; restore it from a backup' },
   LEDGER_SCHEMA_TOO_NEW: { kind: 'config', summary: 'the database was written by a newer engine; this engine will not touch it' },
   LEDGER_NOT_FOUND: { kind: 'config', summary: 'a command that only reads found no ledger to read: no such file, or a file holding no ledger schema (the engine has not run there)' },
   LEDGER_SCHEMA_TOO_OLD: { kind: 'config', summary: 'the database predates the tables a command that only reads needs, and such a command never migrates; the next session of this engine on it does' },

@@ -8,6 +8,7 @@ import { MODES, type Mode } from '../types.ts';
 import { guardPath, storedMode } from './file-guard.ts';
 import { type Migration, MIGRATIONS, migrate } from './migrations.ts';
 import { openReadOnly } from './read-only-database.ts';
+import { guardRehearsal } from './rehearsal-mark.ts';
 
 /**
  * FULL makes a commit survive power loss; NORMAL (in WAL mode) survives a process crash but may
@@ -128,6 +129,7 @@ export function openLedgerDatabase(opts: LedgerDatabaseOptions): LedgerDatabase 
     if (fileMode !== expected) {
       throw new TradegateError('LEDGER_MODE_MISMATCH', `${path} belongs to mode ${fileMode}, not ${expected}`, { path });
     }
+    if (fileMode === 'live') guardRehearsal(db, path, opts.mode, opts.clock);
     return { db, path, mode: opts.mode, fileMode, synchronous, readOnly: false, close: () => db.close() };
   } catch (error) {
     db.close();

@@ -50,7 +50,8 @@ export function warnLiveFile(ledger: Ledger, mode: Mode, logger: Logger): boolea
   logger.warn(
     { event: 'ledger.live_file_allowed', path: ledger.path, file_mode: 'live', live: true },
     `WARNING: --allow-live-database: this ${mode} session books its orders, fills and positions into the LIVE ledger ${ledger.path}. ` +
-      'This session also holds the live instance lock there: no live engine can run on that file until it ends.',
+      'This session also holds the live instance lock there: no live engine can run on that file until it ends, ' +
+      'and none writes to it afterwards (LEDGER_REHEARSED): rehearse on a copy.',
   );
   return true;
 }

@@ -30,7 +30,7 @@ export function liveFileDecoys(dir: string, seed: (live: Ledger) => void = () =>
   return { live, paperCopy, dryRunLink };
 }
 
-/** Opens a decoy or the live file for reading it as what it is, a live ledger (the caller closes it). */
+/** Opens a decoy or the live file read-only, as what it is, a live ledger (the caller closes it): a rehearsal marks it, so a read-write live open would be refused. */
 export function openAsLive(path: string): Ledger {
-  return openLedger({ path, mode: 'live', clock: new ManualClock(T0) });
+  return openLedger({ path, mode: 'live', clock: new ManualClock(T0), readOnly: true });
 }

@@ -155,6 +155,10 @@ describe('engine run --allow-live-database', () => {
       const report = await engine(env.dir, ['report', '--run-dir', `run-${mode}`]);
       expect({ mode, code: report.code, stderr: report.stderr }).toEqual({ mode, code: 0, stderr: '' });
     }
+    // The dry run booked into live.sqlite through the link: no live process writes to those books again.
+    const kill = await engine(env.dir, ['kill', '--level', 'pause', '--data-dir', 'books', '--mode', 'live']);
+    expect(kill.code).toBe(1);
+    expect(kill.stderr).toContain('LEDGER_REHEARSED');
   }, 120_000);
 
   it('holds the live engine\u2019s instance lock where the live file really lives: a live engine running there refuses the start', async () => {

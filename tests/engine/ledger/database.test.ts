@@ -94,6 +94,28 @@ describe('openLedgerDatabase', () => {
     expect(h.fileMode).toBe('live');
   });
 
+  it('marks a live file a dry_run or paper session opened with the flag: live then refuses to write to it (LEDGER_REHEARSED), readers still read it', () => {
+    open({ mode: 'live', dataDir: env.dir }).close();
+    open({ mode: 'dry_run', path: join(env.dir, 'live.sqlite'), allowLiveFile: true }).close();
+    const refused = refusal({ mode: 'live', dataDir: env.dir });
+    expect(refused).toEqual({ code: 'LEDGER_REHEARSED', kind: 'config' });
+    const at = new Date(env.clock.now()).toISOString();
+    expect(() => open({ mode: 'live', dataDir: env.dir })).toThrow(`holds the bookings of a dry_run session that opened it with --allow-live-database at ${at}`);
+    // A second rehearsal keeps the first mark; status and reports open read-only and still read the books.
+    open({ mode: 'paper', path: join(env.dir, 'live.sqlite'), allowLiveFile: true }).close();
+    expect(() => open({ mode: 'live', dataDir: env.dir })).toThrow('holds the bookings of a dry_run session');
+    const reader = open({ mode: 'live', dataDir: env.dir, readOnly: true });
+    expect(reader.fileMode).toBe('live');
+  });
+
+  it('leaves the live file itself untouched when the rehearsal runs on a copy', () => {
+    open({ mode: 'live', dataDir: env.dir }).close();
+    copyFileSync(join(env.dir, 'live.sqlite'), join(env.dir, 'rehearsal.sqlite'));
+    open({ mode: 'dry_run', path: join(env.dir, 'rehearsal.sqlite'), allowLiveFile: true }).close();
+    expect(refusal({ mode: 'live', path: join(env.dir, 'rehearsal.sqlite') })?.code).toBe('LEDGER_REHEARSED');
+    expect(open({ mode: 'live', dataDir: env.dir }).fileMode).toBe('live');
+  });
+
   it('sees through a renamed copy and a symlink of the live file', () => {
     open({ mode: 'live', dataDir: env.dir }).close();
     copyFileSync(join(env.dir, 'live.sqlite'), join(env.dir, 'copy.sqlite'));
