@@ -123,6 +123,7 @@ export const ERRORS = {
   ORDER_FACTS_UNAVAILABLE: { kind: 'deny', summary: 'the ledger could not give the account or position facts (no mark price, no started run); the gate fails closed' },
   RECONCILE_NOT_FOUND: { kind: 'deny', summary: 'after every retry the venue does not know an order the ledger recorded; the order is marked failed (not_found)' },
   RECONCILE_MISMATCH: { kind: 'halt', summary: 'the ledger and the venue disagree on a position, cash, an order or a fill; the breaker trips with the difference' },
+  RECONCILE_LISTING_LOOP: { kind: 'halt', summary: 'a venue listing handed back a cursor it had already given in one read, so its pages cannot be read to the end; the breaker trips' },
   RECONCILE_FOREIGN_ORDER: { kind: 'halt', summary: 'the venue holds an order or a fill the ledger never sent; the breaker trips' },
   // Venue transport faults (venue adapters map them; kind retry: the outcome of the call is unknown, never resent blindly).
   VENUE_TIMEOUT: { kind: 'retry', summary: 'the venue did not answer in time; a call that sends an order may still have been executed' },

@@ -35,7 +35,7 @@ export class FillSync {
 
   constructor(ctx: MoveContext, venue: Venue, options: FillSyncOptions) {
     this.#ctx = ctx;
-    this.#listing = new ResumableListing((q) => venue.listFills(q), options);
+    this.#listing = new ResumableListing((q) => venue.listFills(q), { ...options, name: 'fills' });
   }
 
   /** Reads again from the start (or `sinceMs`): reconciliation at startup wants the whole picture. */

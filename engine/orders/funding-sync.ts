@@ -34,7 +34,7 @@ export class FundingSync {
 
   constructor(ledger: Pick<OrderLedger, 'applyFunding'>, venue: Venue, options: FundingSyncOptions) {
     this.#ledger = ledger;
-    this.#listing = venue.fundingPayments ? new ResumableListing((q) => venue.fundingPayments!(q), options) : null;
+    this.#listing = venue.fundingPayments ? new ResumableListing((q) => venue.fundingPayments!(q), { ...options, name: 'funding' }) : null;
   }
 
   /** Reads again from the start (or `sinceMs`): reconciliation at startup wants the whole picture. */

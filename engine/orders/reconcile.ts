@@ -8,6 +8,7 @@ import type { SettlementSync, SettlementSyncReport } from './settlement-sync.ts'
 import { adoptVenueOrder, type MoveContext, moveOrder } from './order-moves.ts';
 import { isTerminal, ORDER_STATES } from './order-state.ts';
 import { compareBooks } from './reconcile-books.ts';
+import { followCursor } from './resumable-listing.ts';
 import { errorKindOf } from './submit.ts';
 
 /**
@@ -160,11 +161,12 @@ export class Reconciler {
 
   async #openOrders(): Promise<Map<string, VenueOrder>> {
     const out = new Map<string, VenueOrder>();
+    const seen = new Set<string>();
     let cursor: string | null = null;
     do {
       const page = await this.#venue.listOrders({ openOnly: true, cursor, limit: this.#o.pageLimit });
       for (const o of page.items) out.set(o.clientOrderId, o);
-      cursor = page.cursor;
+      cursor = followCursor(seen, page.cursor, 'orders');
     } while (cursor !== null);
     return out;
   }
@@ -217,15 +219,16 @@ export class Reconciler {
   }
 
   /**
-   * Positions and cash against the venue. A difference is checked once more after a fresh fill and
-   * funding pull (either may land between our listing and the venue's reads); if it stays, the
-   * breaker trips with every difference named.
+   * Positions and cash against the venue. A difference is checked once more after a fresh fill,
+   * funding and settlement pull (any may land between our pulls and the venue's reads); if it stays,
+   * the breaker trips with every difference named.
    */
   async #checkBooks(): Promise<string[]> {
     let diff = await this.#compare();
     if (diff.length > 0) {
       await this.#fills.sync('reconcile');
       await this.#funding.sync();
+      await this.#settlements.sync();
       diff = await this.#compare();
     }
     if (diff.length > 0) this.#ctx.ledger.breaker.trip(`RECONCILE_MISMATCH: ${diff.join('; ')}`, 'reconcile');

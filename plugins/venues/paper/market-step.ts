@@ -23,15 +23,25 @@ export function fillId(book: BookState, seq: number): string {
   return `${book.bookId}-f${seq}`;
 }
 
+/**
+ * The mid nearest funding time `ts`: the mark (the last close before this event) or this event's opening quote, the
+ * mark on a tie. A mark-only event is not saved, so after a SIGKILL the mark in hand is the last save's, up to a
+ * funding interval old; nearest-in-time keeps such a restart to what any gap in the data costs, at no saving cost.
+ */
+function fundingMark(book: BookState, event: MarketEvent, ts: number): number {
+  const mark = book.marks[event.instrument];
+  if (mark && Math.abs(ts - mark.ts) <= Math.abs(event.ts - ts)) return (mark.bid + mark.ask) / 2;
+  return (event.quote.bidOpen + event.quote.askOpen) / 2;
+}
+
 function settleFunding(book: BookState, spec: InstrumentSpec, event: MarketEvent): FundingRecord[] {
   if (!spec.funding) return [];
   const checked = book.fundingCheckedTs[spec.instrument];
   book.fundingCheckedTs[spec.instrument] = Math.max(checked ?? event.ts, event.ts);
   if (checked === undefined) return [];
-  const mark = book.marks[spec.instrument];
-  const markPrice = mark ? (mark.bid + mark.ask) / 2 : (event.quote.bidOpen + event.quote.askOpen) / 2;
   const paid: FundingRecord[] = [];
   for (const ts of dueFundingTimes(checked, event.ts, spec.funding.intervalMs)) {
+    const markPrice = fundingMark(book, event, ts);
     const positionQuantity = positionOf(book, spec.instrument);
     const amount = fundingAmountMicros(positionQuantity, markPrice, spec.funding.rate);
     if (amount === 0) continue;

@@ -140,4 +140,16 @@ describe('reconciliation of books', () => {
     expect(await env.manager.reconcile()).toMatchObject({ mismatches: [], foreignOrders: [], breakerTripped: false });
     expect(env.ledger.position(INSTRUMENT).qty).toBe(0.01);
   });
+
+  it('fails closed, breaker tripped, when the open-order listing hands back a cursor it already gave, instead of paging forever', async () => {
+    const env = await open({ manager: { reconcile: { pageLimit: 2 } } });
+    await restingOrders(env, 3);
+    let pages = 0;
+    // A venue whose cursor points back at the page it came with; bounded here only so the old endless loop ends and shows.
+    vi.spyOn(env.venue, 'listOrders').mockImplementation(async () => ({ items: [], cursor: ++pages > 1_000 ? null : 'same-page' }));
+    const error = await env.manager.reconcile().then(() => null, (e: unknown) => e);
+    expect(error).toMatchObject({ code: 'RECONCILE_LISTING_LOOP', kind: 'halt' });
+    expect(pages).toBe(2);
+    expect(env.ledger.breaker.state()).toMatchObject({ tripped: true, reason: expect.stringMatching(/^RECONCILE_LISTING_LOOP: .*orders listing.*same-page/) });
+  });
 });

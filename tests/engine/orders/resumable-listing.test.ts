@@ -1,5 +1,6 @@
 // Specs of a resumable venue listing: every page to the end, then only what was appended, and nothing skipped when a pull is not advanced.
 import { describe, expect, it } from 'vitest';
+import { TradegateError } from '../../../engine/errors.ts';
 import type { Page } from '../../../engine/plugins/plugin-api.ts';
 import { type ListingQuery, ResumableListing } from '../../../engine/orders/resumable-listing.ts';
 
@@ -69,5 +70,20 @@ describe('ResumableListing', () => {
     expect((await l.pull()).items.map((i) => i.ts)).toEqual([20, 30]);
     l.restart(0);
     expect((await l.pull()).items.map((i) => i.ts)).toEqual([10, 20, 30]);
+  });
+
+  it('fails closed with RECONCILE_LISTING_LOOP when the venue hands back a cursor it already gave in this pull, instead of reading forever', async () => {
+    let calls = 0;
+    // A broken venue: page 2 points back at page 2. Bounded here only so the old endless loop ends and shows.
+    const list = async (_q: ListingQuery): Promise<Page<Item>> => {
+      calls++;
+      if (calls > 1_000) return { items: [], cursor: null };
+      return { items: [{ id: calls, ts: calls }], cursor: 'p2' };
+    };
+    const l = new ResumableListing(list, { pageLimit: 1 });
+    const error = await l.pull().then(() => null, (e: unknown) => e);
+    expect(error).toBeInstanceOf(TradegateError);
+    expect(error).toMatchObject({ code: 'RECONCILE_LISTING_LOOP', kind: 'halt' });
+    expect(calls).toBe(2);
   });
 });

@@ -1,5 +1,5 @@
 // Specs of binary settlement: a resolved market's YES and NO legs booked at their payout, once, so the books match the venue's again.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Ledger } from '../../../engine/ledger/ledger.ts';
 import { OrderManager } from '../../../engine/orders/order-manager.ts';
 import { ruleSetGate } from '../../../engine/orders/order-ports.ts';
@@ -109,5 +109,21 @@ describe('SettlementSync through the order manager', () => {
     venue.resolve('K-RAIN', 'yes');
     const report = await manager.reconcile();
     expect(report).toMatchObject({ mismatches: [], breakerTripped: false, settlements: { settled: [{ instrument: 'K-RAIN', outcome: 'yes', payoutUsd: 10 }] } });
+  });
+
+  it('does not trip the breaker on correct books when the market resolves between the settlement pull and the books comparison', async () => {
+    await trade(['y1', 'buy_yes', 10, 0.3]);
+    ledger.startRun({ runId: 'r' });
+    const manager = new OrderManager({ ledger, venue, gate: ruleSetGate(() => null, { clock: env.clock }), clock: env.clock, sleep: realSleep });
+    await manager.start();
+    // The open-order listing comes after the settlement pull: the venue settles while reconciliation is under way.
+    const listOrders = venue.listOrders.bind(venue);
+    vi.spyOn(venue, 'listOrders').mockImplementationOnce(async () => {
+      venue.resolve('K-RAIN', 'yes');
+      return listOrders();
+    });
+    const report = await manager.reconcile();
+    expect(report).toMatchObject({ mismatches: [], breakerTripped: false });
+    expect(ledger.cashUsd()).toBeCloseTo((await venue.balance()).cashUsd, 6);
   });
 });

@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { VenueFill } from '../../../../engine/plugins/plugin-api.ts';
 import { STATE_FILE } from '../../../../plugins/venues/paper/paper-venue.ts';
 import { endedPid, holdSave } from '../../../helpers/paper-saves.ts';
-import { type Harness, minute, openPaper, order, SPOT, T0 } from './paper-fixture.ts';
+import { event, type Harness, MINUTE, minute, openPaper, order, PERP, SPOT, T0 } from './paper-fixture.ts';
 
 let h: Harness;
 afterEach(() => h?.cleanup());
@@ -103,6 +103,24 @@ describe('pagination', () => {
 });
 
 describe('state across restarts', () => {
+  it('after a SIGKILL, funding is computed at the quote nearest the funding time, not at the mark of the last save', async () => {
+    const B = T0 + 8 * 3_600_000;
+    const perp = (ts: number, bid: number) => event({ instrument: PERP, ts, bid, ask: bid + 1 });
+    h = openPaper();
+    h.feed(perp(T0, 6900));
+    await h.venue.placeOrder(order({ clientOrderId: 'long', instrument: PERP, quantity: 1 }));
+    // The fill is the last save: the hours of quotes after it change only the mark, which no save carries.
+    h.feed(perp(T0 + MINUTE, 6900));
+    for (let ts = T0 + 2 * MINUTE; ts < B; ts += 30 * MINUTE) h.feed(perp(ts, 7000));
+    h.feed(perp(B - MINUTE, 7200));
+    // Reopened without a close, as after a SIGKILL: the file holds the book of the last save.
+    h.reopen();
+    h.feed(perp(B, 7200));
+    const { items } = await h.venue.fundingPayments({});
+    // 1 x 7200.5 x 0.0001, paid by the long: what a venue that never stopped books for this interval.
+    expect(items).toEqual([expect.objectContaining({ ts: B, markPrice: 7200.5, positionQuantity: 1, amountUsd: -0.72005 })]);
+  });
+
   it('a new instance on the same state folder continues the book: balance, positions, orders, fills, counters', async () => {
     h = openPaper({ fees: { maker_bps: 0, taker_bps: 10 } });
     h.feed(minute(-1, 6800, 6801));
