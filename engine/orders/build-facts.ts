@@ -1,9 +1,10 @@
 // Gathers every fact of a candidate order: the books from the ledger, activity from the tracker, the rest from the caller.
+import type { BreakerState } from '../ledger/breaker-repository.ts';
 import type { MarkLookup } from '../ledger/equity.ts';
 import { directionOfSide, legOfSide } from '../ledger/legs.ts';
 import type { EquityObservation, ObservedFacts } from '../ledger/ledger.ts';
 import type { Signal } from '../plugins/plugin-api.ts';
-import type { DecisionError, FactSnapshot } from '../types.ts';
+import { type Decision, type DecisionError, type FactSnapshot, mostSevere } from '../types.ts';
 import type { ActivityTracker } from './activity.ts';
 import { type MarketInput, marketFacts } from './market-facts.ts';
 import { buildSnapshot, type ControlFacts, type ExecutionFacts, type FeedFacts, heldQuantity, isEntryOrder } from './order-facts.ts';
@@ -109,4 +110,23 @@ export function buildOrderFacts(input: FactsInput): BuiltFacts {
     nowMs,
   });
   return { snapshot, executionPrice: market.executionPrice, isEntry, errors, ...(books ? { observation: books.observation } : {}) };
+}
+
+/**
+ * What the gate cannot see or must not be able to drop: a tripped breaker and an unknown order on
+ * the instrument refuse entries (a rule file edited without `unknown-order-block` must not reopen a
+ * market whose last order may be live), and books the ledger could not compute refuse entries even
+ * when no rule reads them. Exits still go, so positions can close.
+ */
+export function guardDecision(decision: Decision, built: BuiltFacts, breaker: Pick<BreakerState, 'tripped' | 'reason'>): Decision {
+  const extra = [...built.errors];
+  const entry = decision.context.appliesTo === 'entry';
+  if (breaker.tripped && entry) extra.push({ code: 'ORDER_BREAKER_TRIPPED', message: `the breaker is tripped: ${breaker.reason ?? 'no reason recorded'}` });
+  const unknown = built.snapshot.activity?.unknown_orders_for_instrument;
+  if (entry && unknown !== 0) {
+    extra.push({ code: 'ORDER_UNKNOWN_ON_INSTRUMENT', message: `${String(unknown)} order(s) on ${decision.context.instrument} await reconciliation` });
+  }
+  if (extra.length === 0) return decision;
+  const outcome = entry ? mostSevere(decision.outcome, 'reject') : decision.outcome;
+  return { ...decision, evaluated: decision.evaluated, outcome, errors: [...decision.errors, ...extra] };
 }

@@ -4,9 +4,9 @@ import { TradegateError } from '../errors.ts';
 import type { OrderRecord } from '../ledger/order-repository.ts';
 import type { Sleep } from '../market/sleep.ts';
 import type { InstrumentInfo, Signal, Venue, VenueOrderRequest } from '../plugins/plugin-api.ts';
-import { type Decision, type DecisionContext, type Mode, mostSevere } from '../types.ts';
+import type { Decision, DecisionContext, Mode } from '../types.ts';
 import { type ActivityOptions, ActivityTracker } from './activity.ts';
-import { type BuiltFacts, buildOrderFacts, type ExecuteContext } from './build-facts.ts';
+import { type BuiltFacts, buildOrderFacts, type ExecuteContext, guardDecision } from './build-facts.ts';
 import { clientOrderId, intentKey, type OrderIntent } from './client-order-id.ts';
 import { FillSync } from './fill-sync.ts';
 import { FundingSync } from './funding-sync.ts';
@@ -98,6 +98,7 @@ export class OrderManager {
   #tail: Promise<unknown> = Promise.resolve();
   #started = false;
   #lastReconcileMs = Number.NEGATIVE_INFINITY;
+  #commitFailed: TradegateError | null = null;
 
   constructor(options: OrderManagerOptions) {
     this.#o = options;
@@ -121,23 +122,23 @@ export class OrderManager {
 
   /** Open the ledger, reconcile, then trade: at startup and after a crash alike. */
   start(): Promise<ReconcileReport> {
-    return this.#serial(() => this.#haltOnError(() => this.#start()));
+    return this.#serial(() => this.#start());
   }
 
   execute(signal: Signal, context: ExecuteContext): Promise<ExecuteResult> {
     return this.#serial(async () => {
       if (!this.#started) await this.#start();
-      return this.#haltOnError(() => this.#execute(signal, context));
+      return this.#execute(signal, context);
     });
   }
 
   /** Housekeeping between signals: new fills, funding and settlements, TTL cancels, unconfirmed orders, scheduled reconciliation. */
   tick(): Promise<TickReport> {
-    return this.#serial(() => this.#haltOnError(() => this.#tick()));
+    return this.#serial(() => this.#tick());
   }
 
   reconcile(): Promise<ReconcileReport> {
-    return this.#serial(() => this.#haltOnError(() => this.#reconcileNow(false)));
+    return this.#serial(() => this.#reconcileNow(false));
   }
 
   /** Resolves once everything queued so far (late acknowledgements included) has run. */
@@ -149,17 +150,23 @@ export class OrderManager {
     } while (tail !== this.#tail);
   }
 
+  /** Every job, late acknowledgements included, runs after those before it and under #haltOnError. */
   #serial<T>(job: () => Promise<T>): Promise<T> {
-    const run = this.#tail.then(job);
+    const run = this.#tail.then(() => this.#haltOnError(job));
     this.#tail = run.catch(() => undefined);
     return run;
   }
 
-  /** A `halt` error means our books may be wrong: the breaker trips before the error goes on up. */
+  /**
+   * A `halt` error means our books may be wrong: the breaker trips before the error goes on up. After
+   * a failed commit (writes acted on, lost from disk) nothing more runs, exits included, until a restart reconciles.
+   */
   async #haltOnError<T>(job: () => Promise<T>): Promise<T> {
+    if (this.#commitFailed) throw this.#commitFailed;
     try {
       return await job();
     } catch (error) {
+      if (error instanceof TradegateError && error.code === 'LEDGER_COMMIT_FAILED') this.#commitFailed ??= error;
       if (error instanceof TradegateError && error.kind === 'halt') this.#o.ledger.breaker.trip(`${error.code}: ${error.message}`, 'orders');
       throw error;
     }
@@ -173,12 +180,15 @@ export class OrderManager {
   }
 
   async #reconcileNow(startup: boolean): Promise<ReconcileReport> {
+    this.#o.ledger.flush();
     this.#lastReconcileMs = this.#o.clock.now();
     return this.#reconciler.run({ startup });
   }
 
   async #tick(): Promise<TickReport> {
     const { ledger, clock } = this.#o;
+    // Throws a failed end-of-turn commit the ledger kept: nothing is booked on books that lost writes.
+    ledger.flush();
     const fills = await this.#fills.sync('venue');
     const funding = await this.#funding.sync();
     const settled = await this.#settlements.sync();
@@ -252,27 +262,7 @@ export class OrderManager {
     const decisionContext: DecisionContext = {
       appliesTo: signal.intent, mode: this.mode, venue: this.#o.venue.name, instrument: signal.instrument, strategy: context.strategy,
     };
-    return { decision: this.#guard(await this.#o.gate.evaluate(built.snapshot, decisionContext), built), built };
-  }
-
-  /**
-   * What the gate cannot see or must not be able to drop: a tripped breaker and an unknown order on
-   * the instrument refuse entries (a rule file edited without `unknown-order-block` must not reopen a
-   * market whose last order may be live), and books the ledger could not compute refuse entries even
-   * when no rule reads them. Exits still go, so positions can close.
-   */
-  #guard(decision: Decision, built: BuiltFacts): Decision {
-    const extra = [...built.errors];
-    const entry = decision.context.appliesTo === 'entry';
-    const breaker = this.#o.ledger.breaker.state();
-    if (breaker.tripped && entry) extra.push({ code: 'ORDER_BREAKER_TRIPPED', message: `the breaker is tripped: ${breaker.reason ?? 'no reason recorded'}` });
-    const unknown = built.snapshot.activity?.unknown_orders_for_instrument;
-    if (entry && unknown !== 0) {
-      extra.push({ code: 'ORDER_UNKNOWN_ON_INSTRUMENT', message: `${String(unknown)} order(s) on ${decision.context.instrument} await reconciliation` });
-    }
-    if (extra.length === 0) return decision;
-    const outcome = entry ? mostSevere(decision.outcome, 'reject') : decision.outcome;
-    return { ...decision, evaluated: decision.evaluated, outcome, errors: [...decision.errors, ...extra] };
+    return { decision: guardDecision(await this.#o.gate.evaluate(built.snapshot, decisionContext), built, this.#o.ledger.breaker.state()), built };
   }
 
   async #instrument(instrument: string): Promise<InstrumentInfo> {

@@ -3,9 +3,9 @@ import { TradegateError } from '../errors.ts';
 import type { OrderRecord } from '../ledger/order-repository.ts';
 import type { Sleep } from '../market/sleep.ts';
 import type { Venue, VenueOrder, VenueOrderRequest } from '../plugins/plugin-api.ts';
-import type { FillSync } from './fill-sync.ts';
+import type { FillSync, PulledFills } from './fill-sync.ts';
 import { adoptVenueOrder, type MoveContext, moveOrder } from './order-moves.ts';
-import { placeOnce } from './submit.ts';
+import { asError, messageOf, placeOnce } from './submit.ts';
 
 export interface SendDeps {
   readonly ctx: MoveContext;
@@ -73,29 +73,65 @@ export class SendOrder {
    * unit as the acknowledgement, so the order, its fills, the position and cash land together. An acknowledgement without a venue order id fails loudly: the breaker trips.
    */
   async acked(cid: string, vo: VenueOrder): Promise<SendResult> {
-    const { ctx, venue, fills } = this.#d;
-    if (vo.venueOrderId === null || vo.venueOrderId === '') return this.#noVenueId(cid, vo);
-    const pulled = vo.filledQuantity > 0 ? await fills.pull() : null;
-    // Deferred: what the venue reported commits with the next order's pending_submit (one disk sync a
-    // order, not two) or at the end of this turn; a crash before that is recovered from the venue.
-    const order = ctx.ledger.deferred(() => {
-      const booked = pulled ? fills.apply(pulled.items, 'venue').orders.get(cid) : undefined;
-      return adoptVenueOrder(ctx, booked ?? ctx.ledger.orders.require(cid), vo, 'venue', 'venue_ack').order;
-    });
+    const { venue, fills } = this.#d;
+    // A plugin's answer is checked, not trusted: an absent id (or no order at all) is no id.
+    if (typeof vo?.venueOrderId !== 'string' || vo.venueOrderId === '') return this.#noVenueId(cid, vo);
+    let pulled: PulledFills | null = null;
+    let pullError: Error | undefined;
+    if (vo.filledQuantity > 0) {
+      try {
+        pulled = await fills.pull();
+      } catch (error) {
+        // Unreadable fills leave the order unknown (fills missing): reconciliation books them; the instrument waits.
+        pullError = asError(error);
+      }
+    }
+    const order = this.#record(cid, vo, pulled);
     if (pulled) fills.advance(pulled);
     const status = order.state === 'rejected' ? 'rejected' : order.state === 'unknown' ? 'unknown' : 'sent';
-    return { status, clientOrderId: cid, order, ...(status === 'rejected' && vo.rejectReason ? { error: new Error(`${venue.name}: ${vo.rejectReason}`) } : {}) };
+    const error = status === 'rejected' && vo.rejectReason ? new Error(`${venue.name}: ${vo.rejectReason}`) : status === 'unknown' ? pullError : undefined;
+    return { status, clientOrderId: cid, order, ...(error ? { error } : {}) };
   }
 
-  #noVenueId(cid: string, vo: VenueOrder): SendResult {
+  /**
+   * Deferred: what the venue reported commits with the next order's pending_submit (one disk sync a
+   * order, not two) or at the end of this turn; a crash before that is recovered from the venue.
+   */
+  #record(cid: string, vo: VenueOrder, pulled: PulledFills | null): OrderRecord {
+    const { ctx, fills } = this.#d;
+    try {
+      return ctx.ledger.deferred(() => {
+        const booked = pulled ? fills.apply(pulled.items, 'venue').orders.get(cid) : undefined;
+        return adoptVenueOrder(ctx, booked ?? ctx.ledger.orders.require(cid), vo, 'venue', 'venue_ack').order;
+      });
+    } catch (error) {
+      this.#unrecorded(cid, error);
+      throw error;
+    }
+  }
+
+  /** The venue holds the order but its answer could not be booked (a bad fill, say): unknown with the reason, not pending_submit with none. */
+  #unrecorded(cid: string, error: unknown): void {
+    const { ctx } = this.#d;
+    // After a failed commit nothing more is written: the books on disk already lost what the process acted on.
+    if (error instanceof TradegateError && error.code === 'LEDGER_COMMIT_FAILED') return;
+    try {
+      const current = ctx.ledger.orders.require(cid);
+      if (current.state === 'pending_submit') moveOrder(ctx, current, { to: 'unknown', event: 'ack_not_recorded', source: 'engine', reason: messageOf(error) });
+    } catch {
+      // The error thrown on says what went wrong; the unconfirmed sweep still moves the order on.
+    }
+  }
+
+  #noVenueId(cid: string, vo: VenueOrder | undefined): SendResult {
     const { ctx, venue } = this.#d;
-    const error = new TradegateError('ORDER_NO_VENUE_ORDER_ID', `venue ${venue.name} answered order ${cid} (status ${vo.status}) without a venue order id`, {
-      clientOrderId: cid, venueStatus: vo.status,
+    const error = new TradegateError('ORDER_NO_VENUE_ORDER_ID', `venue ${venue.name} answered order ${cid} (status ${vo?.status}) without a venue order id`, {
+      clientOrderId: cid, venueStatus: vo?.status ?? null,
     });
     ctx.ledger.breaker.trip(`ORDER_NO_VENUE_ORDER_ID: ${error.message}`, 'orders');
     const current = ctx.ledger.orders.require(cid);
     // Refused is final; anything else may be live at the venue, so it stays unknown until reconciled by client order id.
-    const to = vo.status === 'rejected' ? 'rejected' : 'unknown';
+    const to = vo?.status === 'rejected' ? 'rejected' : 'unknown';
     const moved = moveOrder(ctx, current, { to, event: 'ack_without_venue_order_id', source: 'venue', reason: 'no_venue_order_id', payload: vo });
     return { status: 'failed', clientOrderId: cid, order: moved, error };
   }

@@ -23,8 +23,18 @@ export function errorKindOf(error: unknown): ErrorKind {
   return error instanceof TradegateError ? error.kind : 'retry';
 }
 
-function asError(error: unknown): Error {
-  return error instanceof Error ? error : new Error(String(error));
+/** Text for anything thrown: a venue SDK may throw undefined, or an object String() itself cannot print. */
+export function messageOf(error: unknown): string {
+  if (error instanceof Error) return error.message;
+  try {
+    return String(error);
+  } catch {
+    return Object.prototype.toString.call(error);
+  }
+}
+
+export function asError(error: unknown): Error {
+  return error instanceof Error ? error : new Error(messageOf(error));
 }
 
 /**
@@ -33,7 +43,8 @@ function asError(error: unknown): Error {
  * and under a new id it would be a second order.
  */
 export async function placeOnce(venue: Venue, request: VenueOrderRequest, timeoutMs: number, sleep: Sleep): Promise<SubmitOutcome> {
-  const call = venue.placeOrder(request).then(
+  // A plugin's placeOrder that throws before returning a promise (or returns no promise) must not escape: the order would stay pending_submit.
+  const call = new Promise<VenueOrder>((resolve) => resolve(venue.placeOrder(request))).then(
     (order): SubmitOutcome => ({ kind: 'ack', order }),
     (error: unknown): SubmitOutcome => ({ kind: 'error', errorKind: errorKindOf(error), error: asError(error) }),
   );

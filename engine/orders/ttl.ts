@@ -3,7 +3,7 @@ import type { OrderRecord } from '../ledger/order-repository.ts';
 import type { Venue, VenueOrder } from '../plugins/plugin-api.ts';
 import type { FillSync } from './fill-sync.ts';
 import { adoptVenueOrder, type MoveContext, moveOrder } from './order-moves.ts';
-import { errorKindOf } from './submit.ts';
+import { errorKindOf, messageOf } from './submit.ts';
 
 export interface TtlReport {
   readonly canceled: readonly string[];
@@ -33,7 +33,7 @@ export async function cancelExpired(ctx: MoveContext, venue: Venue, fills: FillS
     try {
       answer = await venue.cancelOrder(cid);
     } catch (error) {
-      ctx.ledger.orders.note(cid, { event: 'ttl_cancel_failed', source: 'engine', reason: (error as Error).message, payload: { errorKind: errorKindOf(error) } });
+      ctx.ledger.orders.note(cid, { event: 'ttl_cancel_failed', source: 'engine', reason: messageOf(error), payload: { errorKind: errorKindOf(error) } });
       pending.push(cid);
       continue;
     }
