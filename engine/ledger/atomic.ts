@@ -12,6 +12,8 @@ interface Runner {
   readonly broken: Map<number, { readonly error: unknown }>;
   /** A group of deferred units is open (begun by deferCommit, not by a unit of its own). */
   group: boolean;
+  /** The group commit that failed: the process acted on writes the disk lost, so nothing more is written. */
+  failed: TradegateError | null;
   readonly begin: Database.Statement;
   readonly commit: Database.Statement;
   readonly rollback: Database.Statement;
@@ -26,6 +28,7 @@ function runnerOf(db: Database.Database): Runner {
     depth: 0,
     broken: new Map(),
     group: false,
+    failed: null,
     begin: db.prepare('BEGIN IMMEDIATE'),
     commit: db.prepare('COMMIT'),
     rollback: db.prepare('ROLLBACK'),
@@ -84,7 +87,7 @@ export function atomically<T>(db: Database.Database, fn: () => T): T {
  * begun elsewhere (not through this module) there is no level to mark: a savepoint it is.
  */
 export function joinTransaction<T>(db: Database.Database, fn: () => T): T {
-  const runner = runnerOf(db);
+  const runner = writable(db);
   if (!db.inTransaction || runner.depth === 0) return atomically(db, fn);
   try {
     return fn();
@@ -108,7 +111,7 @@ export function joinTransaction<T>(db: Database.Database, fn: () => T): T {
  * the group, so a write whose durability matters on its own goes through atomically().
  */
 export function deferCommit<T>(db: Database.Database, fn: () => T): T {
-  const runner = runnerOf(db);
+  const runner = writable(db);
   if (runner.depth > 0) return joinTransaction(db, fn);
   if (db.inTransaction) return runner.run(fn) as T;
   runner.begin.run();
@@ -135,7 +138,7 @@ export function hasDeferred(db: Database.Database): boolean {
 
 /** Commits the open group of deferred units, if any (no-op inside a unit: the group commits after it). */
 export function flushDeferred(db: Database.Database): void {
-  const runner = runnerOf(db);
+  const runner = writable(db);
   if (runner.depth === 0) commitGroup(runner);
 }
 
@@ -150,6 +153,25 @@ export function readConsistently<T>(db: Database.Database, fn: () => T): T {
   return runnerOf(db).read(fn) as T;
 }
 
+/** The failed group commit that stops every later write on this connection, or null. */
+export function commitFailure(db: Database.Database): TradegateError | null {
+  return runnerOf(db).failed;
+}
+
+/**
+ * The runner, unless a group commit failed on it: wherever that failure surfaced (an end-of-turn
+ * flush, or the next order's own transaction carrying the group), the books on disk lack writes the
+ * process already acted on, so every later posting (joined, deferred, flushed) is refused with that
+ * error until a restart reconciles from the venue. atomically() itself still commits: the breaker
+ * and the runtime controls write through it, and tripping the breaker is what such a failure calls
+ * for; the Ledger refuses its own transaction() the same way (engine/ledger/ledger.ts).
+ */
+function writable(db: Database.Database): Runner {
+  const runner = runnerOf(db);
+  if (runner.failed !== null) throw runner.failed;
+  return runner;
+}
+
 function commitGroup(runner: Runner): void {
   if (!runner.group) return;
   runner.group = false;
@@ -162,8 +184,9 @@ function commitGroup(runner: Runner): void {
     } catch {
       // COMMIT may have rolled back already; nothing is open either way.
     }
-    throw new TradegateError('LEDGER_COMMIT_FAILED', `the ledger could not commit deferred writes: ${(error as Error).message}`, {
+    runner.failed = new TradegateError('LEDGER_COMMIT_FAILED', `the ledger could not commit deferred writes: ${(error as Error).message}`, {
       sqlite: (error as { code?: string }).code ?? null,
     });
+    throw runner.failed;
   }
 }

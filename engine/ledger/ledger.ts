@@ -15,7 +15,7 @@ import {
   type LegSettlement,
   type SettlementInput,
 } from './bookkeeping.ts';
-import { atomically, deferCommit, flushDeferred, hasDeferred, joinTransaction, readConsistently } from './atomic.ts';
+import { atomically, commitFailure, deferCommit, flushDeferred, hasDeferred, joinTransaction, readConsistently } from './atomic.ts';
 import { BreakerRepository } from './breaker-repository.ts';
 import { CashRepository } from './cash-repository.ts';
 import { ControlsRepository } from './controls-repository.ts';
@@ -97,8 +97,6 @@ export class Ledger {
   readonly #close: () => void;
   #runId: string | undefined;
   #flushScheduled = false;
-  /** A scheduled group commit that failed: every later write refuses until the process restarts and reconciles. */
-  #flushError: Error | null = null;
   #closed = false;
 
   constructor(opts: LedgerOptions) {
@@ -161,17 +159,19 @@ export class Ledger {
     this.#flushScheduled = true;
     setImmediate(() => {
       this.#flushScheduled = false;
-      if (this.#closed || this.#flushError !== null) return;
+      if (this.#closed || commitFailure(this.db) !== null) return;
       try {
         flushDeferred(this.db);
-      } catch (error) {
-        this.#flushError = error as Error;
+      } catch {
+        // Kept by the connection (engine/ledger/atomic.ts): every later write throws it, so the next caller hears of it.
       }
     });
   }
 
+  /** A failed group commit stops every later write until a restart: see commitFailure in engine/ledger/atomic.ts. */
   #throwIfBroken(): void {
-    if (this.#flushError !== null) throw this.#flushError;
+    const failed = commitFailure(this.db);
+    if (failed !== null) throw failed;
   }
 
   /**
@@ -184,12 +184,14 @@ export class Ledger {
   }
 
   deposit(usd: number, reference?: string, note?: string): void {
+    this.#throwIfBroken();
     const amount = usdToMicros(usd, 'deposit');
     if (amount <= 0) throw new TradegateError('LEDGER_INVALID_AMOUNT', `a deposit must be > 0, got ${usd}`, { usd });
     this.cash.append({ kind: 'deposit', amountMicros: amount, reference: reference ?? null, note: note ?? null });
   }
 
   withdraw(usd: number, reference?: string, note?: string): void {
+    this.#throwIfBroken();
     const amount = usdToMicros(usd, 'withdrawal');
     if (amount <= 0) throw new TradegateError('LEDGER_INVALID_AMOUNT', `a withdrawal must be > 0, got ${usd}`, { usd });
     this.cash.append({ kind: 'withdrawal', amountMicros: -amount, reference: reference ?? null, note: note ?? null });
@@ -281,7 +283,7 @@ export class Ledger {
   close(): void {
     if (this.#closed) return;
     try {
-      if (!this.readOnly && this.#flushError === null) flushDeferred(this.db);
+      if (!this.readOnly && commitFailure(this.db) === null) flushDeferred(this.db);
     } finally {
       this.#closed = true;
       this.#close();

@@ -168,6 +168,25 @@ describe('Ledger.deferred', () => {
   });
 });
 
+describe('a group commit that fails inside an ordinary transaction', () => {
+  it('refuses every later posting too, as an end-of-turn failure does, while the breaker still trips', () => {
+    ledger.db.exec('CREATE TABLE probe_parent (id INTEGER PRIMARY KEY); CREATE TABLE probe_child (p INTEGER REFERENCES probe_parent (id) DEFERRABLE INITIALLY DEFERRED)');
+    ledger.deferred(() => ledger.db.prepare('INSERT INTO probe_child (p) VALUES (7)').run());
+    const refused = expect.objectContaining({ code: 'LEDGER_COMMIT_FAILED', kind: 'halt' });
+    // The next order's transaction carries the group, and its commit is the one that fails.
+    expect(() => ledger.transaction(() => ledger.deposit(1))).toThrow(refused);
+    const cash = ledger.cashUsd();
+    expect(() => ledger.deposit(1)).toThrow(refused);
+    expect(() => ledger.withdraw(1)).toThrow(refused);
+    expect(() => ledger.applyFill(fill('BTC-USD', 'buy', 1, 100))).toThrow(refused);
+    expect(() => ledger.joinTransaction(() => ledger.deposit(1))).toThrow(refused);
+    expect(() => ledger.flush()).toThrow(refused);
+    expect(ledger.cashUsd()).toBe(cash);
+    ledger.breaker.trip('LEDGER_COMMIT_FAILED: probe', 'orders');
+    expect(ledger.breaker.state()).toMatchObject({ tripped: true, reason: 'LEDGER_COMMIT_FAILED: probe' });
+  });
+});
+
 describe('a read-only Ledger', () => {
   it('reads the books a session goes on writing, through its repositories', () => {
     const ro = env.open({ readOnly: true });
