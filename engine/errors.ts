@@ -158,6 +158,15 @@ export class TradegateError extends Error {
   }
 }
 
+/** The text of anything thrown (a plugin may throw undefined, or an object String() cannot print); never throws itself. */
+export function messageOf(error: unknown): string {
+  try {
+    return error instanceof Error ? String(error.message) : String(error);
+  } catch {
+    return 'an error that cannot be printed';
+  }
+}
+
 /** One problem found in an operator file, located precisely enough to jump to it. */
 export interface Problem {
   readonly code: ErrorCode;

@@ -1,5 +1,5 @@
 // Work the gate does once per rule set and evaluator: prepared rules, the facts each rule reads, the rules each context selects.
-import { TradegateError } from '../errors.ts';
+import { messageOf, TradegateError } from '../errors.ts';
 import { checkEvaluable } from '../rules/evaluable-rule.ts';
 import { compiledEvaluator } from '../rules/compile.ts';
 import type { Evaluator, PreparedRules } from '../rules/evaluator.ts';
@@ -149,15 +149,6 @@ function build(ruleSet: RuleSet, evaluator: Evaluator): GatePlan {
   };
   const cached = (context: DecisionContext): Selection | undefined => selections.get(context);
   return { ...(prepared ? { prepared } : {}), ...(failure ? { failure } : {}), ruleCount: rules.length, select, cached };
-}
-
-/** The text of anything thrown; never throws itself, since it runs inside the gate's last line of defence. */
-function messageOf(err: unknown): string {
-  try {
-    return err instanceof Error ? String(err.message) : String(err);
-  } catch {
-    return 'an error that cannot be printed';
-  }
 }
 
 export function evaluationFailure(err: unknown, ruleId?: string): DecisionError {

@@ -1,4 +1,5 @@
 // Reconciliation: the ledger's orders, fills, positions and cash against the venue's, at startup and on a schedule.
+import { messageOf } from '../errors.ts';
 import type { OrderRecord } from '../ledger/order-repository.ts';
 import type { Venue, VenueOrder } from '../plugins/plugin-api.ts';
 import type { OrderState } from '../types.ts';
@@ -150,7 +151,7 @@ export class Reconciler {
         const answer = await this.#venue.cancelOrder(cid);
         ledger.orders.note(cid, { event: 'canceled_at_venue', source: 'reconcile', reason: `the ledger holds it ${order.state}`, payload: { venueStatus: answer?.status ?? null } });
       } catch (error) {
-        ledger.orders.note(cid, { event: 'cancel_at_venue_failed', source: 'reconcile', reason: (error as Error).message });
+        ledger.orders.note(cid, { event: 'cancel_at_venue_failed', source: 'reconcile', reason: messageOf(error) });
       }
     }
   }
@@ -177,7 +178,7 @@ export class Reconciler {
       return await this.#venue.getOrder(order.clientOrderId);
     } catch (error) {
       this.#ctx.ledger.orders.note(order.clientOrderId, {
-        event: 'reconcile_lookup_failed', source: 'reconcile', reason: (error as Error).message, payload: { errorKind: errorKindOf(error) },
+        event: 'reconcile_lookup_failed', source: 'reconcile', reason: messageOf(error), payload: { errorKind: errorKindOf(error) },
       });
       return 'failed';
     }

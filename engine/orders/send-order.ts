@@ -1,11 +1,11 @@
 // Sends one persisted pending_submit order and records what came back: an ack with its fills, a refusal, or an unknown outcome.
-import { TradegateError } from '../errors.ts';
+import { messageOf, TradegateError } from '../errors.ts';
 import type { OrderRecord } from '../ledger/order-repository.ts';
 import type { Sleep } from '../market/sleep.ts';
 import type { Venue, VenueOrder, VenueOrderRequest } from '../plugins/plugin-api.ts';
 import type { FillSync, PulledFills } from './fill-sync.ts';
 import { adoptVenueOrder, type MoveContext, moveOrder } from './order-moves.ts';
-import { asError, messageOf, placeOnce } from './submit.ts';
+import { asError, placeOnce } from './submit.ts';
 
 export interface SendDeps {
   readonly ctx: MoveContext;

@@ -1,5 +1,5 @@
 // The one venue call that sends an order: bounded by a confirmation timeout, every failure classified by what it means for the order.
-import { type ErrorKind, TradegateError } from '../errors.ts';
+import { type ErrorKind, messageOf, TradegateError } from '../errors.ts';
 import type { Sleep } from '../market/sleep.ts';
 import type { Venue, VenueOrder, VenueOrderRequest } from '../plugins/plugin-api.ts';
 
@@ -21,16 +21,6 @@ export type SubmitOutcome =
 /** What a thrown value means for the order. Anything that is not one of ours is a transport fault: outcome unknown. */
 export function errorKindOf(error: unknown): ErrorKind {
   return error instanceof TradegateError ? error.kind : 'retry';
-}
-
-/** Text for anything thrown: a venue SDK may throw undefined, or an object String() itself cannot print. */
-export function messageOf(error: unknown): string {
-  if (error instanceof Error) return error.message;
-  try {
-    return String(error);
-  } catch {
-    return Object.prototype.toString.call(error);
-  }
 }
 
 export function asError(error: unknown): Error {

@@ -1,9 +1,10 @@
 // Cancels resting orders whose time to live has run out, and books whatever filled before the cancel went through.
+import { messageOf } from '../errors.ts';
 import type { OrderRecord } from '../ledger/order-repository.ts';
 import type { Venue, VenueOrder } from '../plugins/plugin-api.ts';
 import type { FillSync } from './fill-sync.ts';
 import { adoptVenueOrder, type MoveContext, moveOrder } from './order-moves.ts';
-import { errorKindOf, messageOf } from './submit.ts';
+import { errorKindOf } from './submit.ts';
 
 export interface TtlReport {
   readonly canceled: readonly string[];

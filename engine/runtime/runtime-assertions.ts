@@ -1,6 +1,6 @@
 // Runs the runtime assertions after each step on a snapshot of the books, the venue and the loop, and hands the verdict to the breaker.
 import type { Clock } from '../clock.ts';
-import { TradegateError } from '../errors.ts';
+import { messageOf, TradegateError } from '../errors.ts';
 import type { MarkLookup } from '../ledger/equity.ts';
 import type { Ledger } from '../ledger/ledger.ts';
 import { directionOfSide } from '../ledger/legs.ts';
@@ -154,7 +154,7 @@ export class RuntimeAssertions {
     try {
       return (await this.#o.venue.positions()).map((p) => ({ instrument: p.instrument, qty: p.quantity }));
     } catch (error) {
-      this.#o.logger?.warn({ event: 'assertions.venue_unavailable', message: (error as Error).message }, 'venue positions not fetched; the count check is skipped this time');
+      this.#o.logger?.warn({ event: 'assertions.venue_unavailable', message: messageOf(error) }, 'venue positions not fetched; the count check is skipped this time');
       return null;
     }
   }

@@ -1,5 +1,6 @@
 // Winding a session down (at the end, on a signal, on emergency): cancel every open order, wait a bounded time for what is pending.
 import type { Clock } from '../clock.ts';
+import { messageOf } from '../errors.ts';
 import type { OrderRecord } from '../ledger/order-repository.ts';
 import type { Sleep } from '../market/sleep.ts';
 import type { Venue } from '../plugins/plugin-api.ts';
@@ -50,7 +51,7 @@ export async function cancelOpenOrders(deps: WindDownDeps): Promise<CancelReport
     try {
       await deps.venue.cancelOrder(order.clientOrderId);
     } catch (error) {
-      failed.push({ clientOrderId: order.clientOrderId, reason: (error as Error).message });
+      failed.push({ clientOrderId: order.clientOrderId, reason: messageOf(error) });
     }
   }
   await deps.manager.reconcile();

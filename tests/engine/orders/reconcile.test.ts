@@ -95,6 +95,16 @@ describe('reconciliation of books', () => {
     }
   }
 
+  it('notes a lookup the venue rejects with no error at all (undefined) and carries on, instead of failing the whole pass', async () => {
+    const env = await open({}, false);
+    const left = persistPending(env, 'left', away(env.event.quote.bidClose, -100));
+    vi.spyOn(env.venue, 'getOrder').mockRejectedValue(undefined);
+    // The pass completes (reading `.message` off undefined used to throw out of it) and the order waits for the next look.
+    await expect(env.manager.start()).resolves.toMatchObject({ ordersChecked: 1 });
+    expect(env.ledger.orders.require(left.cid).state).toBe('pending_submit');
+    expect(env.ledger.orders.events(left.cid).filter((e) => e.event === 'reconcile_lookup_failed')).toMatchObject([{ reason: 'undefined' }]);
+  });
+
   it('follows paged listings to the end: many open orders with a small page size are all known from the listing, none looked up one by one', async () => {
     const env = await open({ manager: { reconcile: { pageLimit: 2 } } });
     await restingOrders(env, 5);
