@@ -116,11 +116,13 @@ export function buildOrderFacts(input: FactsInput): BuiltFacts {
  * What the gate cannot see or must not be able to drop: a tripped breaker and an unknown order on
  * the instrument refuse entries (a rule file edited without `unknown-order-block` must not reopen a
  * market whose last order may be live), and books the ledger could not compute refuse entries even
- * when no rule reads them. Exits still go, so positions can close.
+ * when no rule reads them. Exits still go, so positions can close. An entry is what the order does,
+ * not what the strategy called it: an "exit" that opens, adds to or flips a position is one too, so
+ * a rule file without `exit-must-not-add` cannot let it past a tripped breaker.
  */
 export function guardDecision(decision: Decision, built: BuiltFacts, breaker: Pick<BreakerState, 'tripped' | 'reason'>): Decision {
   const extra = [...built.errors];
-  const entry = decision.context.appliesTo === 'entry';
+  const entry = decision.context.appliesTo === 'entry' || built.isEntry;
   if (breaker.tripped && entry) extra.push({ code: 'ORDER_BREAKER_TRIPPED', message: `the breaker is tripped: ${breaker.reason ?? 'no reason recorded'}` });
   const unknown = built.snapshot.activity?.unknown_orders_for_instrument;
   if (entry && unknown !== 0) {
