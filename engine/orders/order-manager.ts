@@ -19,6 +19,7 @@ import { type SizedOrder, sizeOrder, venueRequest } from './order-size.ts';
 import { type ReconcileOptions, Reconciler, type ReconcileReport } from './reconcile.ts';
 import { SendOrder } from './send-order.ts';
 import { DEFAULT_ACK_TIMEOUT_MS } from './submit.ts';
+import { TickSteps } from './tick-steps.ts';
 import { cancelExpired, type TtlReport } from './ttl.ts';
 import { markUnconfirmed } from './unknown-timeout.ts';
 
@@ -189,14 +190,16 @@ export class OrderManager {
     const { ledger, clock } = this.#o;
     // Throws a failed end-of-turn commit the ledger kept: nothing is booked on books that lost writes.
     ledger.flush();
-    const fills = await this.#fills.sync('venue');
-    const funding = await this.#funding.sync();
-    const settled = await this.#settlements.sync();
-    const ttl = await cancelExpired(this.#ctx, this.#o.venue, this.#fills);
+    const steps = new TickSteps();
+    const fillsApplied = await steps.run(async () => (await this.#fills.sync('venue')).applied, 0);
+    const fundingApplied = await steps.run(async () => (await this.#funding.sync()).applied, 0);
+    const marketsSettled = await steps.run(async () => (await this.#settlements.sync()).settled.length, 0);
+    const ttl = await steps.run(() => cancelExpired(this.#ctx, this.#o.venue, this.#fills), { canceled: [], pending: [] });
     const unconfirmed = markUnconfirmed(this.#ctx, this.#o.ackTimeoutMs ?? DEFAULT_ACK_TIMEOUT_MS).map((o) => o.clientOrderId);
     const every = ledger.orders.countInState('unknown') > 0 ? this.#reconciler.options.notFoundBackoffMs : (this.#o.reconcileEveryMs ?? DEFAULT_RECONCILE_EVERY_MS);
-    const reconciled = clock.now() - this.#lastReconcileMs >= every ? await this.#reconcileNow(false) : null;
-    return { fillsApplied: fills.applied, fundingApplied: funding.applied, marketsSettled: settled.settled.length, ttl, unconfirmed, reconciled };
+    const reconciled = clock.now() - this.#lastReconcileMs >= every ? await steps.run(() => this.#reconcileNow(false), null) : null;
+    steps.finish();
+    return { fillsApplied, fundingApplied, marketsSettled, ttl, unconfirmed, reconciled };
   }
 
   async #execute(signal: Signal, context: ExecuteContext): Promise<ExecuteResult> {

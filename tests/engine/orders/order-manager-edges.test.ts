@@ -198,3 +198,27 @@ describe('after LEDGER_COMMIT_FAILED', () => {
     expect(env.ledger.breaker.state().reason).toMatch(/^LEDGER_COMMIT_FAILED/);
   });
 });
+
+describe('the guard the rules cannot drop', () => {
+  it('refuses an order labelled exit that would open a position while the breaker is tripped, even with no exit-must-not-add rule loaded', async () => {
+    const env = await open();
+    env.ledger.breaker.trip('test: tripped', 'operator');
+    const r = await env.manager.execute(exitSignal(env.event, 'not-really-an-exit', 0.01), callerFacts(env.event));
+    expect(r.decision?.outcome).toBe('reject');
+    expect(r.decision?.errors.map((e) => e.code)).toContain('ORDER_BREAKER_TRIPPED');
+    expect(await env.paper.stats!()).toMatchObject({ ordersReceived: 0 });
+  });
+});
+
+describe('a tick while the venue fills listing is down', () => {
+  it('still marks an order past its acknowledgement timeout unknown (blocking its instrument), then reports the outage', async () => {
+    const env = await open();
+    const cid = 'tg-left-pending';
+    env.ledger.orders.insertPending({ clientOrderId: cid, intentKey: 'left', venue: 'paper', instrument: INSTRUMENT, side: 'buy', orderType: 'limit', qty: 0.01, limitPrice: away(env.event.quote.bidClose, -100), strategy: 'canary' });
+    env.clock.advance(60_000);
+    const down = new TradegateError('VENUE_TIMEOUT', 'fills listing did not answer');
+    env.venue.listFills = () => Promise.reject(down);
+    await expect(env.manager.tick()).rejects.toBe(down);
+    expect(env.ledger.orders.require(cid).state).toBe('unknown');
+  });
+});
