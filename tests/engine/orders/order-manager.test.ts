@@ -190,6 +190,10 @@ describe('OrderManager.execute: unknown orders, dry run, breaker', () => {
     const noBlockRule = await shippedRules(['kill-switch.yaml', 'market-conditions.yaml']);
     expect(noBlockRule.rules.some((r) => r.id === 'unknown-order-block')).toBe(false);
     const env = await open({ ruleSet: noBlockRule });
+    // A position to exit: an exit with nothing held would open a short, which is an entry and waits too.
+    await env.manager.execute(entrySignal(env.event, 'held'), callerFacts(env.event));
+    for (let i = 0; i < 5 && env.ledger.position(INSTRUMENT).qty === 0; i++) await env.step();
+    expect(env.ledger.position(INSTRUMENT).qty).toBe(0.01);
     env.venue.failNext({ kind: 'timeout_after' });
     expect((await env.manager.execute(entrySignal(env.event, 'lost'), callerFacts(env.event))).status).toBe('unknown');
     const blocked = await env.manager.execute(entrySignal(env.event, 'next'), callerFacts(env.event));

@@ -10,7 +10,11 @@ describe('TickSteps', () => {
     const down = new TradegateError('VENUE_TIMEOUT', 'fills listing did not answer');
     expect(await steps.run(() => Promise.reject(down), 0)).toBe(0);
     expect(await steps.run(() => Promise.reject(new Error('second')), 'none')).toBe('none');
-    expect(await steps.run(() => (ran.push('sweep'), 3), 0)).toBe(3);
+    const sweep = () => {
+      ran.push('sweep');
+      return 3;
+    };
+    expect(await steps.run(sweep, 0)).toBe(3);
     expect(ran).toEqual(['sweep']);
     expect(() => steps.finish()).toThrow(down);
   });
