@@ -2,6 +2,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Leg } from '../../../engine/ledger/legs.ts';
 import type { Ledger } from '../../../engine/ledger/ledger.ts';
+import { seededRandom } from '../../../engine/market/seeded-random.ts';
 import type { Side } from '../../../engine/types.ts';
 import { fill, type TempLedgers, tempLedgers } from '../../helpers/temp-ledger.ts';
 
@@ -89,18 +90,6 @@ class Model {
 const DAY = 86_400_000;
 const START = Date.UTC(2024, 0, 1, 22, 0, 0);
 
-/** mulberry32: a small seeded generator, so a failure replays exactly. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
-
 let env: TempLedgers;
 let ledger: Ledger;
 beforeEach(() => {
@@ -111,7 +100,7 @@ afterEach(() => env.cleanup());
 
 describe('the books against an exact model, over 20,000 random fills (seeded)', () => {
   it('agree on quantity, cash, fees, cost, realized PnL, equity and its baselines; a flat position holds no dust', { timeout: 120_000 }, () => {
-    const rnd = random(20_260_322);
+    const rnd = seededRandom(20_260_322);
     const int = (lo: number, hi: number): number => lo + Math.floor(rnd() * (hi - lo + 1));
     const model = new Model();
     const marks = new Map<string, Price>([

@@ -10,6 +10,7 @@ import { createLogger } from '../../../engine/observe/logger.ts';
 import { exampleSnapshot } from '../../../engine/rules/fact-catalog.ts';
 import type { EvaluatorName } from '../../../engine/rules/evaluator.ts';
 import { type HotReloadOptions, type LiveRuleSet, startRuleSet } from '../../../engine/rules/hot-reload.ts';
+import { seededRandom } from '../../../engine/market/seeded-random.ts';
 import { loadRuleSet } from '../../../engine/rules/load-rules.ts';
 import type { Decision, DecisionContext } from '../../../engine/types.ts';
 import { makeRulesDir, orderCapFile, positionCapFile, removeDir, saveByRename, saveInPlace, versionOf } from '../../helpers/rule-folder.ts';
@@ -47,17 +48,6 @@ const INVALID: readonly string[] = [
   GOOD.slice(0, GOOD.indexOf('applies_to') + 4),
 ];
 
-/** Deterministic randomness for write modes and pauses (mulberry32). */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function mismatch(decision: Decision, expected: Expected | undefined): string | undefined {
   if (!expected) return `decision names ${decision.ruleSetVersion}, which is no valid version`;
@@ -146,7 +136,7 @@ describe.each<EvaluatorName>(['compiled', 'json-rules-engine'])('the reload stor
       thrown = error;
     });
 
-    const random = seeded(20260102);
+    const random = seededRandom(20260102);
     const path = join(dir, 'limits.yaml');
     for (let i = 0; i < WRITES; i++) {
       const valid = i % 2 === 0;
