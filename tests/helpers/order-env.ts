@@ -2,6 +2,7 @@
 import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { afterEach } from 'vitest';
 import { ManualClock } from '../../engine/clock.ts';
 import type { Ledger } from '../../engine/ledger/ledger.ts';
 import { type OrderManager as Manager, OrderManager, type OrderManagerOptions, type TickReport } from '../../engine/orders/order-manager.ts';
@@ -77,6 +78,7 @@ export async function orderEnv(o: OrderEnvOptions): Promise<OrderEnv> {
   venue.onMarketEvent(events[index]!);
   const gate = ruleSetGate(() => o.ruleSet, { clock });
   const manager = new OrderManager({ ledger, venue, gate, clock, sleep: timers.sleep, ...o.manager });
+  let closed = false;
   const env: OrderEnv = {
     dir, clock, timers, ledger, paper, venue, manager,
     get event() {
@@ -93,7 +95,10 @@ export async function orderEnv(o: OrderEnvOptions): Promise<OrderEnv> {
     async steps(n) {
       for (let i = 0; i < n; i++) await env.step();
     },
+    /** Once: a test that closes an env to reopen its folder leaves the harness's close a no-op (a second venue close would save a stale book over the new one's). */
     async close() {
+      if (closed) return;
+      closed = true;
       await manager.idle();
       await paper.close();
       ledger.close();
@@ -104,4 +109,29 @@ export async function orderEnv(o: OrderEnvOptions): Promise<OrderEnv> {
 
 export function removeEnv(env: OrderEnv): void {
   rmSync(env.dir, { recursive: true, force: true });
+}
+
+/**
+ * A test file's order envs: `open` builds one from `base()` (read when called, so rules loaded in a
+ * beforeAll are in it) and `extra`, starts its manager unless `start` is false, and closes and
+ * removes every env it opened after each test. `ignoreCloseErrors` for files whose tests leave a
+ * ledger that refuses to close cleanly on purpose (a failed commit).
+ */
+export function orderEnvHarness(
+  base: () => OrderEnvOptions,
+  opts: { readonly ignoreCloseErrors?: boolean } = {},
+): (extra?: Partial<OrderEnvOptions>, start?: boolean) => Promise<OrderEnv> {
+  const opened: OrderEnv[] = [];
+  afterEach(async () => {
+    const envs = opened.splice(0);
+    // Every close before any removal: a test that reopens a folder has two envs on it.
+    for (const e of envs) await (opts.ignoreCloseErrors === true ? e.close().catch(() => undefined) : e.close());
+    for (const e of envs) removeEnv(e);
+  });
+  return async (extra = {}, start = true) => {
+    const env = await orderEnv({ ...base(), ...extra });
+    opened.push(env);
+    if (start) await env.manager.start();
+    return env;
+  };
 }

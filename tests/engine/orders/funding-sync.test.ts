@@ -1,9 +1,9 @@
 // Specs of funding pulls: a perpetual's funding booked as the venue booked it, each payment once, so reconciliation finds the books equal.
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { FundingSync } from '../../../engine/orders/funding-sync.ts';
 import type { Venue } from '../../../engine/plugins/plugin-api.ts';
 import type { RuleSet } from '../../../engine/rules/rule-set.ts';
-import { type OrderEnv, orderEnv, removeEnv, shippedRules } from '../../helpers/order-env.ts';
+import { type OrderEnv, orderEnvHarness, shippedRules } from '../../helpers/order-env.ts';
 import { callerFacts, entrySignal, INSTRUMENT, paperConfig } from '../../helpers/paper-session.ts';
 
 const HOUR = 3_600_000;
@@ -11,23 +11,12 @@ const HOUR = 3_600_000;
 const PERPETUAL = paperConfig().instruments.map((i) => ({ ...i, type: 'perpetual' as const, funding_rate: 0.001, funding_interval_ms: HOUR }));
 
 let rules: RuleSet;
-const envs: OrderEnv[] = [];
 beforeAll(async () => {
   rules = await shippedRules(['kill-switch.yaml']);
 });
-afterEach(async () => {
-  for (const e of envs.splice(0)) {
-    await e.close();
-    removeEnv(e);
-  }
-});
 
-async function open(dir?: string): Promise<OrderEnv> {
-  const env = await orderEnv({ ruleSet: rules, paper: { instruments: PERPETUAL }, ...(dir ? { dir } : {}) });
-  envs.push(env);
-  await env.manager.start();
-  return env;
-}
+const openEnv = orderEnvHarness(() => ({ ruleSet: rules, paper: { instruments: PERPETUAL } }));
+const open = (dir?: string): Promise<OrderEnv> => openEnv(dir ? { dir } : {});
 
 /** A long position held through `hours` funding times, the manager ticking on every minute bar. */
 async function holdLong(env: OrderEnv, hours: number): Promise<void> {
@@ -64,9 +53,7 @@ describe('FundingSync through the order manager', () => {
     const cash = first.ledger.cashUsd();
     const paid = await venueFunding(first);
     await first.close();
-    envs.splice(envs.indexOf(first), 1);
-    const again = await orderEnv({ ruleSet: rules, paper: { instruments: PERPETUAL }, dir: first.dir });
-    envs.push(again);
+    const again = await openEnv({ dir: first.dir }, false);
     const report = await again.manager.start();
     expect(report.funding).toMatchObject({ fetched: paid.length, applied: 0, duplicates: paid.length });
     expect(again.ledger.cashUsd()).toBe(cash);

@@ -1,31 +1,19 @@
 // Edges of the order lifecycle the fault suite does not reach: plugins that throw oddly, an ack whose fills cannot be read, a ledger whose commit failed.
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { TradegateError } from '../../../engine/errors.ts';
 import type { Page, VenueFill, VenueOrder, VenueOrderRequest } from '../../../engine/plugins/plugin-api.ts';
 import type { RuleSet } from '../../../engine/rules/rule-set.ts';
-import { type OrderEnv, type OrderEnvOptions, orderEnv, removeEnv, shippedRules } from '../../helpers/order-env.ts';
+import { type OrderEnv, orderEnvHarness, shippedRules } from '../../helpers/order-env.ts';
 import { away, callerFacts, entrySignal, exitSignal, INSTRUMENT } from '../../helpers/paper-session.ts';
 
 let flowRules: RuleSet;
-const envs: OrderEnv[] = [];
 
 beforeAll(async () => {
   flowRules = await shippedRules(['kill-switch.yaml', 'execution-quality.yaml', 'market-conditions.yaml']);
 });
 
-afterEach(async () => {
-  for (const e of envs.splice(0)) {
-    await e.close().catch(() => undefined);
-    removeEnv(e);
-  }
-});
-
-async function open(extra: Partial<OrderEnvOptions> = {}): Promise<OrderEnv> {
-  const e = await orderEnv({ ruleSet: flowRules, ...extra });
-  envs.push(e);
-  await e.manager.start();
-  return e;
-}
+// Some tests leave a ledger whose commit failed on purpose: it cannot close cleanly.
+const open = orderEnvHarness(() => ({ ruleSet: flowRules }), { ignoreCloseErrors: true });
 
 /** Runs the market on until no order is pending or unknown. */
 async function settle(env: OrderEnv): Promise<void> {

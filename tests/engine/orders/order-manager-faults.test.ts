@@ -1,34 +1,21 @@
 // Failure paths at the venue boundary (timeouts, 429, 5xx after accept, late visibility, no order id, partial fills): nothing lost, nothing sent twice.
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { seededRandom } from '../../../engine/market/seeded-random.ts';
 import type { ExecuteContext } from '../../../engine/orders/build-facts.ts';
 import { comparePositions } from '../../../engine/orders/reconcile-books.ts';
 import type { Venue, VenueFill } from '../../../engine/plugins/plugin-api.ts';
 import type { RuleSet } from '../../../engine/rules/rule-set.ts';
 import type { PlaceFault } from '../../helpers/faulty-venue.ts';
-import { type OrderEnv, type OrderEnvOptions, orderEnv, removeEnv, shippedRules } from '../../helpers/order-env.ts';
+import { type OrderEnv, orderEnvHarness, shippedRules } from '../../helpers/order-env.ts';
 import { away, callerFacts, entrySignal, exitSignal, INSTRUMENT } from '../../helpers/paper-session.ts';
 
 let flowRules: RuleSet;
-const envs: OrderEnv[] = [];
 
 beforeAll(async () => {
   flowRules = await shippedRules(['kill-switch.yaml', 'execution-quality.yaml', 'market-conditions.yaml']);
 });
 
-afterEach(async () => {
-  for (const e of envs.splice(0)) {
-    await e.close();
-    removeEnv(e);
-  }
-});
-
-async function open(extra: Partial<OrderEnvOptions> = {}): Promise<OrderEnv> {
-  const e = await orderEnv({ ruleSet: flowRules, ...extra });
-  envs.push(e);
-  await e.manager.start();
-  return e;
-}
+const open = orderEnvHarness(() => ({ ruleSet: flowRules }));
 
 async function venueFills(venue: Venue): Promise<VenueFill[]> {
   const out: VenueFill[] = [];

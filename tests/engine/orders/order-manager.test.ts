@@ -1,32 +1,19 @@
 // Specs of execute(): the pipeline from signal to booked fill on the real paper venue, idempotency, dry run, unknown orders, TTL.
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { RuleSet } from '../../../engine/rules/rule-set.ts';
-import { type OrderEnv, type OrderEnvOptions, orderEnv, removeEnv, shippedRules } from '../../helpers/order-env.ts';
+import { type OrderEnv, orderEnvHarness, shippedRules } from '../../helpers/order-env.ts';
 import { away, callerFacts, entrySignal, exitSignal, INSTRUMENT } from '../../helpers/paper-session.ts';
 
 let rules: RuleSet;
 /** The default rules without position and order-flow caps: several entries into one market in a row are allowed. */
 let flowRules: RuleSet;
-const envs: OrderEnv[] = [];
 
 beforeAll(async () => {
   rules = await shippedRules();
   flowRules = await shippedRules(['kill-switch.yaml', 'execution-quality.yaml', 'market-conditions.yaml']);
 });
 
-async function open(extra: Partial<OrderEnvOptions> = {}): Promise<OrderEnv> {
-  const e = await orderEnv({ ruleSet: rules, ...extra });
-  envs.push(e);
-  await e.manager.start();
-  return e;
-}
-
-afterEach(async () => {
-  for (const e of envs.splice(0)) {
-    await e.close();
-    removeEnv(e);
-  }
-});
+const open = orderEnvHarness(() => ({ ruleSet: rules }));
 
 async function venueCounts(env: OrderEnv): Promise<{ ordersReceived: number; distinctClientOrderIds: number; fills: number }> {
   return env.paper.stats!();
@@ -126,7 +113,6 @@ describe('OrderManager.execute: idempotency', () => {
     const signal = entrySignal(env.event, 'restart');
     const first = await env.manager.execute(signal, callerFacts(env.event));
     await env.close();
-    envs.splice(envs.indexOf(env), 1);
     const again = await open({ dir: env.dir });
     const second = await again.manager.execute(signal, callerFacts(again.event));
     expect(second).toMatchObject({ status: 'duplicate', clientOrderId: first.clientOrderId });

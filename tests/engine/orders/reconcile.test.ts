@@ -1,29 +1,17 @@
 // Specs of reconciliation: opening balance, orders the venue shows or not (bounded looks), stale pending, foreign orders, books mismatches.
-import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { clientOrderId } from '../../../engine/orders/client-order-id.ts';
 import { NOT_FOUND_EVENT } from '../../../engine/orders/reconcile.ts';
 import type { RuleSet } from '../../../engine/rules/rule-set.ts';
-import { type OrderEnv, type OrderEnvOptions, orderEnv, removeEnv, shippedRules } from '../../helpers/order-env.ts';
+import { type OrderEnv, orderEnvHarness, shippedRules } from '../../helpers/order-env.ts';
 import { away, callerFacts, entrySignal, INSTRUMENT } from '../../helpers/paper-session.ts';
 
 let rules: RuleSet;
-const envs: OrderEnv[] = [];
 beforeAll(async () => {
   rules = await shippedRules(['kill-switch.yaml', 'execution-quality.yaml']);
 });
-afterEach(async () => {
-  for (const e of envs.splice(0)) {
-    await e.close();
-    removeEnv(e);
-  }
-});
 
-async function open(extra: Partial<OrderEnvOptions> = {}, start = true): Promise<OrderEnv> {
-  const e = await orderEnv({ ruleSet: rules, ...extra });
-  envs.push(e);
-  if (start) await e.manager.start();
-  return e;
-}
+const open = orderEnvHarness(() => ({ ruleSet: rules }));
 
 /** What a crash leaves behind: the order persisted as pending_submit, maybe taken by the venue, never acknowledged in the ledger. */
 function persistPending(env: OrderEnv, id: string, limitPrice: number) {
@@ -37,7 +25,6 @@ describe('reconciliation at startup', () => {
     const env = await open();
     expect(env.ledger.cash.list()).toMatchObject([{ kind: 'deposit', amountUsd: 10_000, reference: 'opening-balance:paper' }]);
     await env.close();
-    envs.pop();
     const again = await open({ dir: env.dir });
     expect(again.ledger.cash.list()).toHaveLength(1);
     expect(again.ledger.breaker.isTripped()).toBe(false);
