@@ -149,6 +149,11 @@ export class Ledger {
     flushDeferred(this.db);
   }
 
+  /** The group commit that failed on this connection, if any: every later posting is refused with it until a restart. */
+  get commitFailure(): TradegateError | null {
+    return commitFailure(this.db);
+  }
+
   /** True while deferred writes wait for their commit. */
   get hasDeferred(): boolean {
     return hasDeferred(this.db);

@@ -99,7 +99,6 @@ export class OrderManager {
   #tail: Promise<unknown> = Promise.resolve();
   #started = false;
   #lastReconcileMs = Number.NEGATIVE_INFINITY;
-  #commitFailed: TradegateError | null = null;
 
   constructor(options: OrderManagerOptions) {
     this.#o = options;
@@ -163,12 +162,17 @@ export class OrderManager {
    * a failed commit (writes acted on, lost from disk) nothing more runs, exits included, until a restart reconciles.
    */
   async #haltOnError<T>(job: () => Promise<T>): Promise<T> {
-    if (this.#commitFailed) throw this.#commitFailed;
+    const { ledger } = this.#o;
+    const failed = ledger.commitFailure;
+    if (failed !== null) {
+      // Failed at the end of a turn, with no call of ours on the stack to hear it: this is the first to.
+      if (!ledger.breaker.isTripped()) ledger.breaker.trip(`${failed.code}: ${failed.message}`, 'orders');
+      throw failed;
+    }
     try {
       return await job();
     } catch (error) {
-      if (error instanceof TradegateError && error.code === 'LEDGER_COMMIT_FAILED') this.#commitFailed ??= error;
-      if (error instanceof TradegateError && error.kind === 'halt') this.#o.ledger.breaker.trip(`${error.code}: ${error.message}`, 'orders');
+      if (error instanceof TradegateError && error.kind === 'halt') ledger.breaker.trip(`${error.code}: ${error.message}`, 'orders');
       throw error;
     }
   }
@@ -181,15 +185,12 @@ export class OrderManager {
   }
 
   async #reconcileNow(startup: boolean): Promise<ReconcileReport> {
-    this.#o.ledger.flush();
     this.#lastReconcileMs = this.#o.clock.now();
     return this.#reconciler.run({ startup });
   }
 
   async #tick(): Promise<TickReport> {
     const { ledger, clock } = this.#o;
-    // Throws a failed end-of-turn commit the ledger kept: nothing is booked on books that lost writes.
-    ledger.flush();
     const steps = new TickSteps();
     const fillsApplied = await steps.run(async () => (await this.#fills.sync('venue')).applied, 0);
     const fundingApplied = await steps.run(async () => (await this.#funding.sync()).applied, 0);

@@ -1,4 +1,5 @@
 // The narrow views of the ledger and the gate the orders layer works through, so either can be swapped or wrapped.
+import type { TradegateError } from '../errors.ts';
 import { evaluate, type GateOptions } from '../gate/gate.ts';
 import type { FillInput, FillResult, FundingInput, FundingResult, LegSettlement, SettlementInput } from '../ledger/bookkeeping.ts';
 import type { BreakerRepository } from '../ledger/breaker-repository.ts';
@@ -31,6 +32,8 @@ export interface OrderLedger {
   deferred<T>(fn: () => T): T;
   /** Commits deferred writes now. */
   flush(): void;
+  /** The group commit that failed, if one did: the books lack writes the process acted on, so nothing more may run. */
+  readonly commitFailure: TradegateError | null;
   applyFill(fill: FillInput): FillResult;
   applyFunding(funding: FundingInput): FundingResult;
   applySettlement(settlement: SettlementInput): LegSettlement[];
