@@ -11,9 +11,16 @@ interface Rehearsal {
   readonly atMs: number;
 }
 
-function readMark(db: Database.Database): Rehearsal | undefined {
+/** Who rehearsed on the file and when, in words; undefined when no one did. A mark that cannot be read still marks the file. */
+function describeMark(db: Database.Database): string | undefined {
   const row = db.prepare<[string], { value: string }>('SELECT value FROM ledger_meta WHERE key = ?').get(KEY);
-  return row === undefined ? undefined : (JSON.parse(row.value) as Rehearsal);
+  if (row === undefined) return undefined;
+  try {
+    const mark = JSON.parse(row.value) as Rehearsal;
+    return `a ${mark.mode} session that opened it with --allow-live-database at ${new Date(mark.atMs).toISOString()}`;
+  } catch {
+    return `a session that opened it with --allow-live-database (its mark reads ${JSON.stringify(row.value)})`;
+  }
 }
 
 /**
@@ -31,13 +38,13 @@ export function guardRehearsal(db: Database.Database, path: string, mode: Mode, 
     db.prepare('INSERT OR IGNORE INTO ledger_meta (key, value) VALUES (?, ?)').run(KEY, JSON.stringify(mark));
     return;
   }
-  const mark = readMark(db);
-  if (mark === undefined) return;
+  const by = describeMark(db);
+  if (by === undefined) return;
   throw new TradegateError(
     'LEDGER_REHEARSED',
-    `${path} holds the bookings of a ${mark.mode} session that opened it with --allow-live-database at ${new Date(mark.atMs).toISOString()}: ` +
+    `${path} holds the bookings of ${by}: ` +
       'its cash, orders and fills are no longer the live account\u2019s alone, so no live process opens it for writing. ' +
       'Restore the live ledger from a backup taken before that session; rehearse on a copy of the live file.',
-    { path, rehearsedBy: mark.mode, rehearsedAtMs: mark.atMs },
+    { path, rehearsedBy: by },
   );
 }

@@ -1,6 +1,7 @@
 // Specs of opening a ledger: one file per mode, pragmas, and the guard that keeps dry_run and paper off the live file.
 import { copyFileSync, existsSync, readdirSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_WAL_AUTOCHECKPOINT_PAGES, ledgerFileFor, resolveLedgerPath } from '../../../engine/ledger/database.ts';
 import { MIGRATIONS } from '../../../engine/ledger/migrations.ts';
@@ -106,6 +107,14 @@ describe('openLedgerDatabase', () => {
     expect(() => open({ mode: 'live', dataDir: env.dir })).toThrow('holds the bookings of a dry_run session');
     const reader = open({ mode: 'live', dataDir: env.dir, readOnly: true });
     expect(reader.fileMode).toBe('live');
+  });
+
+  it('still refuses a live open when the rehearsal mark cannot be parsed (hand-edited, say)', () => {
+    open({ mode: 'dry_run', path: join(env.dir, 'live.sqlite'), allowLiveFile: true }).close();
+    const raw = new Database(join(env.dir, 'live.sqlite'));
+    raw.prepare("UPDATE ledger_meta SET value = 'oops' WHERE key = 'rehearsal'").run();
+    raw.close();
+    expect(() => open({ mode: 'live', dataDir: env.dir })).toThrow('holds the bookings of a session that opened it with --allow-live-database (its mark reads "oops")');
   });
 
   it('leaves the live file itself untouched when the rehearsal runs on a copy', () => {
