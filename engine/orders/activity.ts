@@ -28,6 +28,8 @@ interface Outcome {
 export const NEVER_MS = 365 * 86_400_000;
 
 const DAY_MS = 86_400_000;
+/** Trade results kept for the loss streak: far more than any lockout counts to. */
+const MAX_RESULTS = 256;
 const FAILURES: ReadonlySet<OrderState> = new Set(['rejected', 'failed', 'unknown']);
 const SUCCESSES: ReadonlySet<OrderState> = new Set(['submitted', 'partially_filled', 'filled']);
 
@@ -59,7 +61,8 @@ export class ActivityTracker {
   #lastFailureMs: number | null = null;
   #losses = 0;
   #lastLossMs: number | null = null;
-  #closing: { key: string; realized: number; before: number } | null = null;
+  /** Net realized PnL per closing order, least recently filled first: the streak is the run of losers at the end. */
+  readonly #results = new Map<string, number>();
   /** The latest outcome of each recent order, oldest first: an unknown order that later fills is replaced by the fill. */
   readonly #outcomes = new Map<string, Outcome>();
 
@@ -99,13 +102,20 @@ export class ActivityTracker {
     else if (order.filledQty > 0) this.#entries.delete(order.clientOrderId);
   }
 
-  /** A fill that realized PnL: one closing order's fills add up to one trade result. */
+  /**
+   * A fill that realized PnL: one closing order's fills add up to one trade result, which counts as of
+   * its latest fill, so fills of two closing orders that interleave stay two trades, not three.
+   */
   onClosingFill(orderKey: string, realizedUsd: number, atMs: number): void {
     if (realizedUsd === 0) return;
-    if (this.#closing?.key !== orderKey) this.#closing = { key: orderKey, realized: 0, before: this.#losses };
-    this.#closing.realized += realizedUsd;
-    this.#losses = this.#closing.realized < 0 ? this.#closing.before + 1 : 0;
-    if (this.#closing.realized < 0) this.#lastLossMs = atMs;
+    const realized = (this.#results.get(orderKey) ?? 0) + realizedUsd;
+    this.#results.delete(orderKey);
+    this.#results.set(orderKey, realized);
+    if (this.#results.size > MAX_RESULTS) this.#results.delete(this.#results.keys().next().value as string);
+    let streak = 0;
+    for (const r of this.#results.values()) streak = r < 0 ? streak + 1 : 0;
+    this.#losses = streak;
+    if (realized < 0) this.#lastLossMs = atMs;
   }
 
   cycle(cycleId: unknown): { orders: number; notionalUsd: number } {
@@ -160,22 +170,43 @@ export class ActivityTracker {
     const dayStart = Date.parse(`${utcDayOf(nowMs)}T00:00:00Z`);
     const entries = new Set<string>();
     for (const d of ledger.decisions.list({ sinceMs: dayStart, limit: Number.MAX_SAFE_INTEGER })) {
-      if (d.clientOrderId !== null && d.context.appliesTo === 'entry') entries.add(d.clientOrderId);
+      // What the live count used: the order's effect as judged (order.is_entry), not the strategy's label for it.
+      const effect = d.facts['order.is_entry'];
+      const isEntry = typeof effect === 'boolean' ? effect : d.context.appliesTo === 'entry';
+      if (d.clientOrderId !== null && isEntry) entries.add(d.clientOrderId);
     }
     for (const o of orders) {
       this.#recordCreated(o.instrument, o.createdAtMs);
       if (entries.has(o.clientOrderId) && !(isTerminal(o.state) && o.filledQty === 0)) this.#countEntry(o.clientOrderId, o.instrument, o.createdAtMs);
-      if (o.state !== 'pending_submit') {
-        if (FAILURES.has(o.state)) {
-          this.#failures += 1;
-          this.#lastFailureMs = Math.max(this.#lastFailureMs ?? 0, o.updatedAtMs);
-        } else if (SUCCESSES.has(o.state) || o.filledQty > 0) {
-          this.#failures = 0;
-        }
-        if (isTerminal(o.state) || o.state === 'unknown') this.#pushOutcome(o.clientOrderId, o.state, o.updatedAtMs);
-      }
     }
+    this.#replayOutcomes(orders);
     for (const f of ledger.fills.all()) this.onClosingFill(`order:${f.orderId ?? `fill:${f.id}`}`, f.realizedPnlUsd, f.venueTsMs);
+  }
+
+  /**
+   * The failure streak and outcomes, replayed in the order they happened (not the order the orders were
+   * made in): an accepted order resets the streak when the venue took it, even if it later expired or was
+   * canceled unfilled, and a failure that came after an acceptance still counts.
+   */
+  #replayOutcomes(orders: readonly OrderRecord[]): void {
+    const moves: { atMs: number; id: number; success: boolean; order: OrderRecord }[] = [];
+    for (const o of orders) {
+      if (o.state === 'pending_submit') continue;
+      if (o.submittedAtMs !== null || o.filledQty > 0 || SUCCESSES.has(o.state)) moves.push({ atMs: o.submittedAtMs ?? o.updatedAtMs, id: o.id, success: true, order: o });
+      if (FAILURES.has(o.state) || isTerminal(o.state)) moves.push({ atMs: o.updatedAtMs, id: o.id, success: false, order: o });
+    }
+    moves.sort((a, b) => a.atMs - b.atMs || a.id - b.id || Number(b.success) - Number(a.success));
+    for (const m of moves) {
+      if (m.success) {
+        this.#failures = 0;
+        continue;
+      }
+      if (FAILURES.has(m.order.state)) {
+        this.#failures += 1;
+        this.#lastFailureMs = Math.max(this.#lastFailureMs ?? 0, m.atMs);
+      }
+      this.#pushOutcome(m.order.clientOrderId, m.order.state, m.atMs);
+    }
   }
 
   #reset(nowMs: number): void {
@@ -190,7 +221,7 @@ export class ActivityTracker {
     this.#lastFailureMs = null;
     this.#losses = 0;
     this.#lastLossMs = null;
-    this.#closing = null;
+    this.#results.clear();
     this.#outcomes.clear();
   }
 
