@@ -1,14 +1,18 @@
 // The market.* facts of a candidate order: the touch, the expected execution price, drift since the signal, edge left, slippage.
-import { directionOfSide } from '../ledger/legs.ts';
+import { directionOfSide, legOfSide } from '../ledger/legs.ts';
 import type { Signal } from '../plugins/plugin-api.ts';
 
-/** The market as the caller saw it when it handed the order over (the latest quote of the instrument). */
+/**
+ * The market as the caller saw it when it handed the order over (the latest quote of the instrument).
+ * For a binary market that is the YES book; marketFacts turns it to the NO book for a NO order.
+ */
 export interface MarketInput {
   readonly bid: number;
   readonly ask: number;
   readonly lastPrice?: number;
   /**
-   * The price the strategy saw when it made the signal. Defaults to the limit price; a market
+   * The price the strategy saw when it made the signal, on the order's leg (a NO price for a NO
+   * order, like its limit). Defaults to the limit price; a market
    * order without it has no drift to measure, so drift and edge are NaN and the gate fails closed.
    */
   readonly signalPrice?: number;
@@ -42,15 +46,27 @@ export function expectedExecutionPrice(
 }
 
 /**
- * Every market.* fact. Values are computed as they come: a NaN or a missing optional input stays
+ * The quote in the terms of the contract the side trades. A binary instrument is quoted as YES; a NO
+ * contract is offered at 1 - the YES bid and bid at 1 - the YES ask, so a NO order priced against the
+ * YES book would show the gate a price, notional and drift that have nothing to do with what it pays.
+ */
+export function legQuote(side: Signal['side'], market: MarketInput): MarketInput {
+  if (legOfSide(side) !== 'no') return market;
+  const { bid, ask, lastPrice, ...rest } = market;
+  return { ...rest, bid: 1 - ask, ask: 1 - bid, ...(lastPrice !== undefined ? { lastPrice: 1 - lastPrice } : {}) };
+}
+
+/**
+ * Every market.* fact, on the order's own leg (see legQuote). Values are computed as they come: a NaN or a missing optional input stays
  * NaN or absent, and the gate refuses it (FACT_NOT_FINITE, FACT_MISSING) for any rule that reads it.
  */
 export function marketFacts(
   signal: Pick<Signal, 'side' | 'orderType' | 'edgeBps'>,
   limitPrice: number | undefined,
-  market: MarketInput,
+  quoted: MarketInput,
   options: MarketFactOptions,
 ): { facts: Record<string, unknown>; executionPrice: number } {
+  const market = legQuote(signal.side, quoted);
   const { bid, ask } = market;
   const buy = directionOfSide(signal.side) === 'buy';
   const mid = (bid + ask) / 2;

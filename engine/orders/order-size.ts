@@ -15,12 +15,12 @@ function invalid(message: string, details: Record<string, unknown>): TradegateEr
   return new TradegateError('ORDER_SIZE_INVALID', message, details);
 }
 
+/** Decimal places of a step as written: 0.01 -> 2, 1e-7 -> 7, 2.5e-7 -> 8 (the mantissa's decimals count too). */
 function decimalsOf(step: number): number {
-  const text = step.toString();
-  const exp = /e-(\d+)$/.exec(text);
-  if (exp) return Number(exp[1]);
-  const dot = text.indexOf('.');
-  return dot < 0 ? 0 : text.length - dot - 1;
+  const [mantissa = '', exponent] = step.toString().split('e');
+  const dot = mantissa.indexOf('.');
+  const fraction = dot < 0 ? 0 : mantissa.length - dot - 1;
+  return Math.min(100, Math.max(0, fraction - Number(exponent ?? 0)));
 }
 
 /** Rounds a quantity down to the step: an order never grows beyond what the strategy asked for. */

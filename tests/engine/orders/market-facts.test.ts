@@ -46,3 +46,27 @@ describe('marketFacts', () => {
     expect(marketFacts({ side: 'buy', orderType: 'market' }, undefined, { ...book, regime: 'normal', dataQualityScore: 1, adx: 9 }, opts).facts).toMatchObject({ regime: 'normal', data_quality_score: 1, adx: 9 });
   });
 });
+
+describe('marketFacts on the NO leg of a binary market', () => {
+  // The instrument's quote is the YES book (as MarketView gives it); a NO contract is bid at 1 - YES ask and offered at 1 - YES bid.
+  const yes = { bid: 0.3, ask: 0.32 };
+
+  it('prices a buy_no against the NO offer (1 - YES bid), not the YES ask', () => {
+    const { facts, executionPrice } = marketFacts({ side: 'buy_no', orderType: 'limit' }, 0.71, yes, opts);
+    expect(executionPrice).toBeCloseTo(0.7, 12);
+    expect(facts['bid']).toBeCloseTo(0.68, 12);
+    expect(facts['ask']).toBeCloseTo(0.7, 12);
+    expect(facts['mid']).toBeCloseTo(0.69, 12);
+    expect(facts['drift_bps']).toBeCloseTo((0.01 / 0.71) * 10_000, 6);
+    expect(facts['slippage_bps']).toBeCloseTo((0.01 / 0.7) * 10_000, 6);
+  });
+
+  it('prices a sell_no against the NO bid (1 - YES ask), and a market buy_no at the NO offer', () => {
+    expect(marketFacts({ side: 'sell_no', orderType: 'limit' }, 0.6, yes, opts).executionPrice).toBeCloseTo(0.68, 12);
+    expect(marketFacts({ side: 'buy_no', orderType: 'market' }, undefined, { ...yes, signalPrice: 0.7 }, opts).executionPrice).toBeCloseTo(0.7, 12);
+  });
+
+  it('leaves the YES leg priced on the quote as given', () => {
+    expect(marketFacts({ side: 'buy_yes', orderType: 'limit' }, 0.33, yes, opts).executionPrice).toBe(0.32);
+  });
+});

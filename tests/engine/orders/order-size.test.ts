@@ -28,6 +28,12 @@ describe('sizeOrder', () => {
     expect(sizeOrder({ ...order, side: 'sell', quantity: 0.01, limitPrice: 6800.011 }, BTC).limitPrice).toBe(6800.02);
   });
 
+  it('keeps a tick written in exponent form with a mantissa (2.5e-7) on its grid, a buy never rounded up', () => {
+    expect(roundLimitPrice(7.6e-7, true, 2.5e-7)).toBe(7.5e-7);
+    expect(roundLimitPrice(7.4e-7, false, 2.5e-7)).toBe(7.5e-7);
+    expect(roundLimitPrice(1e-7, true, 1e-7)).toBe(1e-7);
+  });
+
   it('refuses a limit order without a usable price, and sends a market order without one', () => {
     expect(() => sizeOrder({ ...order, quantity: 0.01 }, BTC)).toThrow(expect.objectContaining({ code: 'ORDER_SIZE_INVALID' }));
     expect(() => sizeOrder({ ...order, quantity: 0.01, limitPrice: Number.NaN }, BTC)).toThrow(expect.objectContaining({ code: 'ORDER_SIZE_INVALID' }));
