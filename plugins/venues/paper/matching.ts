@@ -42,7 +42,9 @@ export type MatchableOrder = Pick<OrderRecord, 'side' | 'type' | 'quantity' | 'f
  */
 export function touchAt(event: MarketEvent, arrivalTs: number): Touch {
   const q = event.quote;
-  return arrivalTs <= event.ts ? { bid: q.bidOpen, ask: q.askOpen, ts: event.ts } : { bid: q.bidClose, ask: q.askClose, ts: event.endTs };
+  const [bid, ask, ts] = arrivalTs <= event.ts ? [q.bidOpen, q.askOpen, event.ts] : [q.bidClose, q.askClose, event.endTs];
+  // Data checks only the close for a crossed book; at a crossed open a taker gets the worse of the two, never a sale above the offer.
+  return { bid: Math.min(bid, ask), ask: Math.max(bid, ask), ts };
 }
 
 /**
