@@ -20,10 +20,18 @@ export function closingSide(leg: Leg, quantity: number): Side {
 const roundPrice = (p: number) => Math.round(p * 1e8) / 1e8;
 const barLabel = (ts: number) => new Date(ts).toISOString().replace('.000Z', 'Z');
 
+/** The price the closing side meets. The quote is the YES contract's: a NO contract bids one minus the YES ask (and asks one minus the YES bid). */
+function touchOf(leg: Leg, selling: boolean, quote: MarketEvent['quote']): number {
+  if (leg === 'no') return selling ? 1 - quote.askClose : 1 - quote.bidClose;
+  return selling ? quote.bidClose : quote.askClose;
+}
+
 /**
  * The order for an exit the decision chose. A strategy exit goes as the strategy asked (its price,
- * its TTL, its id); every other reason closes the whole position with a marketable limit. Ids carry
- * the reason and the bar, so a retry on a later bar is a new intent and the same bar never sends two.
+ * its TTL, its id); every other reason closes the whole position with a marketable limit priced off
+ * `event`, the instrument's latest bar. Ids carry the reason and the bar being processed (`cycleTs`,
+ * by default the latest bar's), so a retry on a later bar is a new intent and the same bar never sends
+ * two: a position whose own feed went silent is still retried at each later bar of another instrument.
  */
 export function exitSignal(
   choice: ExitChoice,
@@ -31,12 +39,13 @@ export function exitSignal(
   event: MarketEvent,
   settings: ExitSettings,
   strategyExit: Signal | null,
+  cycleTs: number = event.ts,
 ): Signal {
   if (choice.reason === 'strategy' && strategyExit) return strategyExit;
   const side = closingSide(position.leg, position.quantity);
   const selling = side !== 'buy';
   const offset = settings.offsetBps / 10_000;
-  const touch = selling ? event.quote.bidClose : event.quote.askClose;
+  const touch = touchOf(position.leg, selling, event.quote);
   const limit = roundPrice(selling ? touch * (1 - offset) : touch * (1 + offset));
   return {
     instrument: position.instrument,
@@ -45,7 +54,7 @@ export function exitSignal(
     orderType: 'limit',
     // A binary contract trades between 0 and 1: the limit stays inside it.
     limitPrice: position.leg === 'outright' ? limit : Math.min(Math.max(limit, 0), 1),
-    signalId: `exit:${choice.reason}:${position.instrument}:${barLabel(event.ts)}`,
+    signalId: `exit:${choice.reason}:${position.instrument}:${barLabel(cycleTs)}`,
     intent: 'exit',
     reason: `${choice.reason}${choice.ruleId ? ` (${choice.ruleId})` : ''}: ${choice.message}`,
     ttlMs: settings.ttlMs,

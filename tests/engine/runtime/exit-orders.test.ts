@@ -40,6 +40,16 @@ describe('exitSignal', () => {
     expect(exitSignal(choice('take-profit'), { instrument: 'BTC-USD', leg: 'outright', quantity: 0.003 }, event, settings, own).signalId).toMatch(/^exit:take-profit:/);
   });
 
+  it('prices a NO-leg exit in NO terms: the NO bid is one minus the YES ask the quote carries', () => {
+    // YES at 0.70 / 0.72: a NO contract bids 0.28. Priced off the YES bid (0.70) the exit would rest far above the NO market and never close a losing NO.
+    const binary = marketEvent({ ts: T0, trade: false, bid: 0.7, ask: 0.72 });
+    const no = exitSignal(choice('stop-loss', 'stop-loss'), { instrument: 'WIN', leg: 'no', quantity: 5 }, binary, settings, null);
+    expect(no.side).toBe('sell_no');
+    expect(no.limitPrice).toBeCloseTo(0.28 * 0.998, 8);
+    const yes = exitSignal(choice('stop-loss', 'stop-loss'), { instrument: 'WIN', leg: 'yes', quantity: 5 }, binary, settings, null);
+    expect(yes.limitPrice).toBeCloseTo(0.7 * 0.998, 8);
+  });
+
   it('keeps a binary exit limit between 0 and 1', () => {
     const binary = marketEvent({ ts: T0, trade: false, bid: 0.001, ask: 0.002 });
     const s = exitSignal(choice('emergency'), { instrument: 'WIN', leg: 'yes', quantity: 5 }, binary, { offsetBps: 20_000, ttlMs: 1 }, null);
