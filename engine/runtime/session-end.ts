@@ -1,9 +1,11 @@
 // The end of a session: wind down (cancel, bounded wait), mark once more if anything filled, summarize from the ledger, write the run files.
+import { messageOf } from '../errors.ts';
 import type { MarkLookup } from '../ledger/equity.ts';
 import type { Ledger } from '../ledger/ledger.ts';
 import type { Logger } from '../observe/logger.ts';
 import { auditJsonl } from './audit-export.ts';
 import { metricsCsv } from './metrics-csv.ts';
+import { LIVE_ORDER_STATES } from './position-tracker.ts';
 import { writeRunOutputs } from './run-files.ts';
 import type { RunKey } from './run-records.ts';
 import { computeRunSummary, type RunSummary } from './run-summary.ts';
@@ -42,7 +44,15 @@ async function settle(input: FinishInput): Promise<WindDownReport | null> {
   const { ledger, windDown: deps, logger } = input;
   if (!deps) return null;
   const fillsBefore = ledger.fills.count();
-  const report = await windDown(deps);
+  let report: WindDownReport;
+  try {
+    report = await windDown(deps);
+  } catch (error) {
+    // A venue that cannot answer must not cost the run its summary or its stop reason (an emergency's exit 99): say loudly what is left.
+    const left = deps.orders.inStates(LIVE_ORDER_STATES).map((o) => o.clientOrderId);
+    logger.error({ event: 'session.wind_down_failed', code: (error as { code?: string }).code ?? null, message: messageOf(error), orders_left_live: left }, 'the wind-down failed; orders may be left live at the venue: the next start reconciles them');
+    return { requested: [], failed: [], stillLive: left, waitedMs: 0 };
+  }
   if (report.stillLive.length > 0) {
     logger.warn({ event: 'session.orders_left_live', orders: report.stillLive, waited_ms: report.waitedMs }, 'orders still live after the bounded wait; the next start reconciles them');
   }

@@ -89,16 +89,14 @@ export class Session {
   }
 
   progress(): SessionProgress {
-    return {
-      marketTimeMs: this.#o.clock.now(), events: this.#events, equityUsd: this.#equityUsd, drawdownFraction: this.#drawdown, ...this.#counters,
-    };
+    return { marketTimeMs: this.#o.clock.now(), events: this.#events, equityUsd: this.#equityUsd, drawdownFraction: this.#drawdown, ...this.#counters };
   }
 
   /**
    * Processes events until the data ends, the duration is reached, `signal` aborts, or an emergency
    * has closed everything. A `deny` or `retry` error of one event is logged and the next event goes on
    * (a `halt` has already tripped the breaker, which refuses entries while exits still go); anything
-   * else is a fault in the engine: the breaker trips and the session stops.
+   * else, or any error once the ledger lost a commit, is a fault: the breaker trips and the session stops.
    */
   async run(events: AsyncIterable<MarketEvent>, signal: AbortSignal): Promise<StopReason> {
     for await (const event of events) {
@@ -163,9 +161,10 @@ export class Session {
     venue.onMarketEvent?.(event);
     market.observe(event);
     await manager.tick();
-    const positions = this.#syncLifecycles();
+    let positions = this.#syncLifecycles();
     const ticks = await this.#evaluateTicks(event.instrument, positions);
-    if (this.#o.state.level() === 'emergency') await this.#cancelAllOnce();
+    // The cancel's reconciliation books what the venue filled before it: exits are sized from the books after it.
+    if (this.#o.state.level() === 'emergency' && (await this.#cancelAllOnce())) positions = this.#syncLifecycles();
     const signal = this.#evaluateStrategy(event, ticks.get(event.instrument));
     await this.#exits(event, positions, ticks, signal);
     if (signal?.intent === 'entry' && this.#o.state.level() !== 'emergency') {
@@ -236,36 +235,34 @@ export class Session {
       if (choice?.method !== 'order') continue;
       const latest = this.#o.market.latest(p.instrument);
       if (!latest) continue;
-      const order = exitSignal(choice, { instrument: p.instrument, leg: p.leg, quantity: p.qty }, latest, this.#o.exits, strategyExit);
+      const order = exitSignal(choice, { instrument: p.instrument, leg: p.leg, quantity: p.qty }, latest, this.#o.exits, strategyExit, event.ts);
       const owner = this.#slots.get(p.instrument)?.name ?? 'engine';
       await sendExit(this.#orders, owner, order, choice, event.endTs);
     }
   }
 
-  async #cancelAllOnce(): Promise<void> {
-    if (this.#emergencyCanceled) return;
+  /** True when it canceled now (the books may have moved), false when it had already. */
+  async #cancelAllOnce(): Promise<boolean> {
+    if (this.#emergencyCanceled) return false;
     this.#emergencyCanceled = true;
     const { ledger, venue, manager, logger } = this.#o;
     const report = await cancelOpenOrders({ ...this.#o.windDown, orders: ledger.orders, venue, manager });
     logger.error({ event: 'trading.emergency', canceled: report.requested, cancel_failed: report.failed }, 'emergency: every open order canceled, positions are being closed, the session stops once flat');
+    return true;
   }
 
   #emergencyDone(): boolean {
-    if (this.#o.state.level() !== 'emergency') return false;
-    const { ledger } = this.#o;
-    return ledger.openPositions().length === 0 && ledger.orders.inStates(LIVE_ORDER_STATES).length === 0;
+    const { ledger, state } = this.#o;
+    return state.level() === 'emergency' && ledger.openPositions().length === 0 && ledger.orders.inStates(LIVE_ORDER_STATES).length === 0;
   }
 
   /** The event is done: its mark is the run's time series, and where a restart resumes. */
   #markEquity(ledger: Ledger): void {
     try {
-      const seen = ledger.observeEquity(this.#o.market.mark, { snapshot: true });
-      this.#equityUsd = seen.metrics.equityUsd;
-      this.#drawdown = seen.metrics.drawdownFraction;
-      this.#o.bus?.emit('equity.observed', {
-        equityUsd: seen.metrics.equityUsd, cashUsd: seen.metrics.cashUsd, sessionPnlUsd: seen.metrics.sessionPnlUsd,
-        dailyLossFraction: seen.metrics.dailyLossFraction, drawdownFraction: seen.metrics.drawdownFraction,
-      });
+      const { equityUsd, cashUsd, sessionPnlUsd, dailyLossFraction, drawdownFraction } = ledger.observeEquity(this.#o.market.mark, { snapshot: true }).metrics;
+      this.#equityUsd = equityUsd;
+      this.#drawdown = drawdownFraction;
+      this.#o.bus?.emit('equity.observed', { equityUsd, cashUsd, sessionPnlUsd, dailyLossFraction, drawdownFraction });
     } catch (error) {
       if (!(error instanceof TradegateError) || error.kind === 'halt') throw error;
       this.#o.logger.warn({ event: 'equity.unavailable', code: error.code, message: error.message }, 'equity not marked this event');
@@ -275,13 +272,15 @@ export class Session {
   #survivable(error: unknown, event: MarketEvent): boolean {
     const { logger, ledger } = this.#o;
     const at = { market_ts: event.endTs, instrument: event.instrument };
-    if (error instanceof TradegateError && error.kind !== 'config') {
+    // After a lost commit every later write, exits included, is refused: going on would leave positions unwatched; a restart reconciles.
+    const broken = ledger.commitFailure !== null;
+    if (!broken && error instanceof TradegateError && error.kind !== 'config') {
       const level = error.kind === 'halt' ? 'error' : 'warn';
       logger[level]({ event: 'session.event_failed', code: error.code, kind: error.kind, message: error.message, ...at }, 'a market event could not be processed in full');
       if (error.kind === 'halt' && !ledger.breaker.isTripped()) ledger.breaker.trip(`${error.code}: ${error.message}`, 'session');
       return true;
     }
-    if (isLedgerBusy(error)) {
+    if (!broken && isLedgerBusy(error)) {
       // Another process (engine kill, engine breaker) wrote the ledger under this step: its transaction rolled back whole, and the next event retries.
       logger.warn({ event: 'session.event_failed', code: 'LEDGER_BUSY', kind: 'retry', sqlite: (error as { code: string }).code, message: (error as Error).message, ...at }, 'the ledger was busy; the next event retries');
       return true;

@@ -121,6 +121,20 @@ describe('Session', () => {
     expect(parts.ledger.breaker.state()).toMatchObject({ tripped: true, trippedBy: 'session' });
   });
 
+  it('stops (failed) once the ledger lost a commit: nothing, exits included, can be booked or sent until a restart reconciles', async () => {
+    parts = await sessionParts({ rules, strategy: new OneEntry(1, 1_000) });
+    const { ledger } = parts;
+    ledger.db.exec('CREATE TABLE probe_parent (id INTEGER PRIMARY KEY); CREATE TABLE probe_child (p INTEGER REFERENCES probe_parent (id) DEFERRABLE INITIALLY DEFERRED)');
+    // A deferred write whose foreign key fails at COMMIT: the group commit fails, and the connection refuses every later write.
+    ledger.deferred(() => ledger.db.prepare('INSERT INTO probe_child (p) VALUES (7)').run());
+    expect(() => ledger.flush()).toThrow();
+    expect(ledger.commitFailure).not.toBeNull();
+    // Going on would leave every position unwatched for the rest of the run; a stop lets the supervisor restart and reconcile.
+    expect(await parts.session.run(stream(bars(flat(5))), new AbortController().signal)).toBe('failed');
+    expect(parts.session.progress().events).toBe(0);
+    expect(ledger.breaker.state()).toMatchObject({ tripped: true });
+  });
+
   it('takes a busy ledger (another process wrote under a step) as transient: the event is logged, the next one goes on, no breaker', async () => {
     let calls = 0;
     const busy: Strategy = {
