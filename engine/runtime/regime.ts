@@ -21,7 +21,7 @@ function barLow(e: MarketEvent): number {
   return e.trade?.low ?? (e.quote.bidLow + e.quote.askLow) / 2;
 }
 
-/** Standard deviation of one-bar returns over the last `bars` bars, basis points; null without enough bars. */
+/** Standard deviation of one-bar returns over the last `bars` bars, basis points; null without enough bars or when a return is not a number. */
 export function returnVolatilityBps(history: readonly MarketEvent[], bars = REGIME_BARS): number | null {
   if (history.length < bars + 1) return null;
   const returns: number[] = [];
@@ -31,7 +31,9 @@ export function returnVolatilityBps(history: readonly MarketEvent[], bars = REGI
   }
   const mean = returns.reduce((s, r) => s + r, 0) / returns.length;
   const variance = returns.reduce((s, r) => s + (r - mean) ** 2, 0) / returns.length;
-  return Math.sqrt(variance);
+  const vol = Math.sqrt(variance);
+  // A bar at price 0 makes a return of 0/0 or x/0: not a measure, and NaN would compare as calm.
+  return Number.isFinite(vol) ? vol : null;
 }
 
 /**

@@ -32,6 +32,12 @@ describe('regimeOf', () => {
   it('gives no label before enough bars, so rules reading it fail closed', () => {
     expect(regimeOf(bars([100, 101]), 50)).toBeNull();
   });
+
+  it('never calls a market normal when its returns cannot be measured (a bar at price 0): no label, so rules reading it fail closed', () => {
+    // A binary contract can trade at 0: 0 -> 0 is 0/0, a NaN return, and NaN > threshold is false.
+    const closes = [...Array<number>(REGIME_BARS - 1).fill(0.01), 0, 0];
+    expect(regimeOf(bars(closes), 50)).toBeNull();
+  });
 });
 
 describe('averageDirectionalIndex', () => {
