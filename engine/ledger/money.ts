@@ -17,10 +17,6 @@ export type QtyE8 = number;
 export const MICROS_PER_USD = 1_000_000;
 export const QTY_SCALE = 100_000_000;
 
-function roundHalfAway(x: number): number {
-  return x < 0 ? -Math.round(-x) : Math.round(x);
-}
-
 function checked(value: number, what: string, original: number): number {
   if (!Number.isSafeInteger(value)) {
     throw new TradegateError('LEDGER_INVALID_AMOUNT', `${what} ${original} is not finite or too large for the books`, {
@@ -31,8 +27,37 @@ function checked(value: number, what: string, original: number): number {
   return value === 0 ? 0 : value; // no -0 in the books
 }
 
+/** num / den rounded half away from zero, exactly (den > 0). */
+function roundedQuotient(num: bigint, den: bigint): number {
+  const abs = num < 0n ? -num : num;
+  const q = (abs * 2n + den) / (den * 2n);
+  return Number(num < 0n ? -q : q);
+}
+
+const DECIMAL = /^(-?)(\d+)(?:\.(\d+))?(?:e([+-]\d+))?$/;
+
+/**
+ * x as digits x 10^exp, from its shortest decimal form: the "81414476.49" or "0.15" a venue sent. A float
+ * product such as 81414476.49 x 1e8 lands one unit off (from about 2^53 / 1e8 x 0.3 up), and a decimal
+ * tie such as 32.3933275 USD sits below .5 micro in binary; the decimal form has neither problem.
+ */
+function decimalOf(x: number): { digits: bigint; exp: number } | null {
+  const m = Number.isFinite(x) ? DECIMAL.exec(String(x)) : null;
+  if (m === null) return null;
+  const fraction = m[3] ?? '';
+  return { digits: BigInt(`${m[1]}${m[2]}${fraction}`), exp: Number(m[4] ?? 0) - fraction.length };
+}
+
+/** digits x 10^exp x scale, rounded once (half away from zero); NaN when x is not finite. */
+function scaled(x: number, times: bigint, tenPower: number): number {
+  const d = decimalOf(x);
+  if (d === null) return Number.NaN;
+  const shift = d.exp + tenPower;
+  return roundedQuotient(d.digits * times * 10n ** BigInt(Math.max(shift, 0)), 10n ** BigInt(Math.max(-shift, 0)));
+}
+
 export function usdToMicros(usd: number, what = 'amount'): Micros {
-  return checked(roundHalfAway(usd * MICROS_PER_USD), what, usd);
+  return checked(scaled(usd, 1n, 6), what, usd);
 }
 
 export function microsToUsd(micros: Micros): number {
@@ -40,7 +65,7 @@ export function microsToUsd(micros: Micros): number {
 }
 
 export function qtyToE8(qty: number, what = 'quantity'): QtyE8 {
-  return checked(roundHalfAway(qty * QTY_SCALE), what, qty);
+  return checked(scaled(qty, 1n, 8), what, qty);
 }
 
 export function e8ToQty(qtyE8: QtyE8): number {
@@ -58,20 +83,14 @@ export function checkPrice(price: number, what = 'price'): number {
 /** quantity x price in micro-dollars, rounded once. */
 export function notionalMicros(qtyE8: QtyE8, price: number): Micros {
   checkPrice(price);
-  return checked(roundHalfAway((qtyE8 * price * MICROS_PER_USD) / QTY_SCALE), 'notional', qtyE8 * price);
+  const micros = Number.isSafeInteger(qtyE8) ? scaled(price, BigInt(qtyE8), -2) : Number.NaN; // x 1e6 / 1e8
+  return checked(micros, 'notional', qtyE8 * price);
 }
 
 /** round(a * b / c) exactly (half away from zero): the product of two safe integers is not safe as a float. */
 export function mulDiv(a: number, b: number, c: number): number {
   if (c === 0) throw new TradegateError('LEDGER_INVALID_AMOUNT', 'division by zero in a proportional split', { a, b });
-  let num = BigInt(a) * BigInt(b);
-  let den = BigInt(c);
-  if (den < 0n) {
-    num = -num;
-    den = -den;
-  }
-  const neg = num < 0n;
-  const abs = neg ? -num : num;
-  const q = (abs * 2n + den) / (den * 2n);
-  return checked(Number(neg ? -q : q), 'proportional split', Number(num) / Number(den));
+  const num = BigInt(a) * BigInt(b);
+  const den = BigInt(c);
+  return checked(den < 0n ? roundedQuotient(-num, -den) : roundedQuotient(num, den), 'proportional split', Number(num) / Number(den));
 }

@@ -62,4 +62,21 @@ describe('money', () => {
     expect(codeOf(() => notionalMicros(100, Number.NaN))).toBe('LEDGER_INVALID_AMOUNT');
     expect(codeOf(() => mulDiv(1, 1, 0))).toBe('LEDGER_INVALID_AMOUNT');
   });
+
+  it('converts large quantities and amounts exactly, as their decimal form reads (no float product one unit off)', () => {
+    // 81,414,476.49 units is about 800 USD of a meme coin: a float product x 1e8 booked 8141447648999999.
+    expect(qtyToE8(81_414_476.49)).toBe(8_141_447_649_000_000);
+    expect(e8ToQty(qtyToE8(81_414_476.49))).toBe(81_414_476.49);
+    expect(usdToMicros(8_831_306_804.11)).toBe(8_831_306_804_110_000);
+    expect(notionalMicros(7_135_281_625, 699_230)).toBe(49_892_029_706_488);
+  });
+
+  it('rounds a decimal tie half away from zero even where binary puts it just below .5', () => {
+    expect(usdToMicros(32.3933275)).toBe(32_393_328);
+    expect(usdToMicros(-32.3933275)).toBe(-32_393_328);
+    expect(qtyToE8(5e-9)).toBe(1);
+    expect(Object.is(qtyToE8(-0), 0)).toBe(true);
+    expect(codeOf(() => usdToMicros(1e21))).toBe('LEDGER_INVALID_AMOUNT');
+    expect(codeOf(() => notionalMicros(0.5, 1))).toBe('LEDGER_INVALID_AMOUNT');
+  });
 });
