@@ -1,6 +1,7 @@
 // Fits a signal's quantity and limit price to the instrument's steps, or refuses it, and makes the venue request from the result: the venue must never round for us.
 import { TradegateError } from '../errors.ts';
 import { directionOfSide } from '../ledger/legs.ts';
+import { e8ToQty, qtyToE8 } from '../ledger/money.ts';
 import type { InstrumentInfo, Signal, VenueOrderRequest } from '../plugins/plugin-api.ts';
 
 export interface SizedOrder {
@@ -9,7 +10,6 @@ export interface SizedOrder {
 }
 
 /** Quantities are compared in 1e-8 units (the ledger's scale), so 0.1 + 0.2 style float noise never moves a step. */
-const SCALE = 1e8;
 
 function invalid(message: string, details: Record<string, unknown>): TradegateError {
   return new TradegateError('ORDER_SIZE_INVALID', message, details);
@@ -25,10 +25,14 @@ function decimalsOf(step: number): number {
 
 /** Rounds a quantity down to the step: an order never grows beyond what the strategy asked for. */
 export function roundQuantity(quantity: number, info: InstrumentInfo): number {
-  const stepE8 = Math.round(info.quantityStep * SCALE);
+  // Exact decimal conversion (money.ts): a float product such as 81414476.49 x 1e8 lands a unit low and would drop a whole step.
+  const stepE8 = Number.isFinite(info.quantityStep) && info.quantityStep > 0 ? qtyToE8(info.quantityStep, 'quantity step') : 0;
   if (!(stepE8 > 0)) throw invalid(`instrument ${info.instrument} has an unusable quantity step ${info.quantityStep}`, { info });
-  const qtyE8 = Math.round(quantity * SCALE);
-  return (Math.floor(qtyE8 / stepE8) * stepE8) / SCALE;
+  if (!Number.isFinite(quantity) || Math.abs(quantity) > Number.MAX_SAFE_INTEGER / 1e8) {
+    throw invalid(`order quantity ${quantity} for ${info.instrument} is not a usable number`, { quantity });
+  }
+  const qtyE8 = qtyToE8(quantity, 'order quantity');
+  return e8ToQty(Math.floor(qtyE8 / stepE8) * stepE8);
 }
 
 /** Rounds a limit price to the tick on the side that never pays more (buys down, sells up). */

@@ -14,6 +14,11 @@ describe('sizeOrder', () => {
     expect(sizeOrder({ ...order, quantity: 0.0019999, limitPrice: 100 }, BTC).quantity).toBe(0.0019);
   });
 
+  it('keeps a large quantity already on the step whole: a full-position exit leaves no dust', () => {
+    // 81414476.49 x 1e8 is 8141447648.999999 in floating point: rounded from the float, a step went missing.
+    expect(roundQuantity(81_414_476.49, { ...BTC, quantityStep: 0.01 })).toBe(81_414_476.49);
+  });
+
   it('refuses a quantity below the minimum once rounded, and a non-finite or non-positive one', () => {
     for (const quantity of [0.00099, 0, -1, Number.NaN, Number.POSITIVE_INFINITY]) {
       expect(() => sizeOrder({ ...order, quantity, limitPrice: 100 }, BTC)).toThrow(expect.objectContaining({ code: 'ORDER_SIZE_INVALID' }));
