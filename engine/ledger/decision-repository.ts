@@ -55,6 +55,14 @@ function toRecord(r: Row): DecisionRecord {
   };
 }
 
+/**
+ * JSON has no NaN or Infinity: JSON.stringify writes null, and the trail would show "null" for the very
+ * value the gate refused (FACT_NOT_FINITE), indistinguishable from a fact that was null. Kept as strings.
+ */
+function auditJson(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v));
+}
+
 export class DecisionRepository {
   readonly #clock: Clock;
   readonly #insert;
@@ -80,8 +88,8 @@ export class DecisionRepository {
   record(d: Decision, extras: DecisionExtras): number {
     const c = d.context;
     const info = this.#insert.run(this.#clock.now(), d.evaluatedAt, c.mode, c.appliesTo, c.venue ?? null,
-      c.instrument ?? null, c.strategy ?? null, extras.clientOrderId ?? null, d.outcome, JSON.stringify(d.violations),
-      JSON.stringify(d.errors), d.ruleSetVersion, JSON.stringify(extras.facts), JSON.stringify(c), extras.runId ?? null);
+      c.instrument ?? null, c.strategy ?? null, extras.clientOrderId ?? null, d.outcome, auditJson(d.violations),
+      auditJson(d.errors), d.ruleSetVersion, auditJson(extras.facts), auditJson(c), extras.runId ?? null);
     return Number(info.lastInsertRowid);
   }
 

@@ -42,4 +42,14 @@ describe('DecisionRepository', () => {
     expect(decisions.list({ sinceMs: env.clock.now() }).map((d) => d.context.instrument)).toEqual(['ETH-USD', 'BTC-USD']);
     expect(decisions.list({ limit: 1 })).toHaveLength(1);
   });
+
+  it('keeps NaN and infinite fact values distinguishable from null in the trail (JSON alone would write null)', () => {
+    const { decisions } = env.open();
+    const id = decisions.record(decision('BTC-USD'), {
+      facts: { 'market.drift_bps': Number.NaN, 'market.edge_bps': Number.POSITIVE_INFINITY, 'order.price': Number.NEGATIVE_INFINITY, 'market.bid': null },
+    });
+    expect(decisions.get(id)?.facts).toEqual({
+      'market.drift_bps': 'NaN', 'market.edge_bps': 'Infinity', 'order.price': '-Infinity', 'market.bid': null,
+    });
+  });
 });
