@@ -72,7 +72,9 @@ export class AssertionReader {
   fullDue(): boolean {
     if (this.#cursors === null || this.#runId !== (this.#o.ledger.runId ?? null)) return true;
     if (this.#o.deterministic) return this.#checksSinceFull >= FULL_CHECK_EVERY_CHECKS;
-    return this.#o.wallClock.now() - this.#lastFullMs >= FULL_CHECK_EVERY_MS;
+    // A wall clock stepped backwards (NTP, a VM resumed) would otherwise hold the backstop off until it caught up.
+    const elapsed = this.#o.wallClock.now() - this.#lastFullMs;
+    return elapsed >= FULL_CHECK_EVERY_MS || elapsed < 0;
   }
 
   /** Deposits, withdrawals and adjustments to date; `full` sums the whole journal again instead of what follows the cursor. */

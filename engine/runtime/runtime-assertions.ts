@@ -149,7 +149,9 @@ export class RuntimeAssertions {
   }
 
   async #venuePositions(wallNow: number): Promise<{ instrument: string; qty: number }[] | null> {
-    if (!this.#o.deterministic && wallNow - this.#lastVenueCheckMs < VENUE_CHECK_EVERY_MS) return null;
+    const elapsed = wallNow - this.#lastVenueCheckMs;
+    // Not skipped when the wall clock stepped backwards: that would skip it until the clock caught up.
+    if (!this.#o.deterministic && elapsed >= 0 && elapsed < VENUE_CHECK_EVERY_MS) return null;
     this.#lastVenueCheckMs = wallNow;
     try {
       return (await this.#o.venue.positions()).map((p) => ({ instrument: p.instrument, qty: p.quantity }));

@@ -106,6 +106,20 @@ describe('incremental runtime-assertion checks', () => {
     expect(verdict(a, 'fill_confirmation')).toMatchObject({ ok: false, message: expect.stringContaining('order c1') });
   });
 
+  it('runs the full check at once when the wall clock steps backwards, rather than waiting for it to catch up', async () => {
+    order('c1');
+    const a = checker();
+    await a.check();
+    wall.advance(10_000);
+    await a.check();
+    expect(a.lastRead()?.full).toBe(false);
+    corrupt('c1', 50_000_000);
+    wall.set(T0 - 3_600_000); // an NTP step or a VM resume: an hour back
+    await a.check();
+    expect(a.lastRead()?.full).toBe(true);
+    expect(verdict(a, 'fill_confirmation')).toMatchObject({ ok: false, message: expect.stringContaining('order c1') });
+  });
+
   it('counts checks, not wall time, between full checks when deterministic', async () => {
     order('c1');
     const a = checker({ deterministic: true });

@@ -82,6 +82,16 @@ describe('RuntimeAssertions', () => {
     expect(verdict(a, 'position_count_matches_venue')?.ok).toBe(false);
   });
 
+  it('compares positions with the venue at once when the wall clock steps backwards', async () => {
+    const a = checker();
+    await a.check();
+    expect(verdict(a, 'position_count_matches_venue')?.ok).toBe(true);
+    ledger.applyFill(fill('BTC-USD', 'buy', 1, 100));
+    wall.set(T0 - 3_600_000);
+    await a.check();
+    expect(verdict(a, 'position_count_matches_venue')).toMatchObject({ ok: false, message: expect.stringContaining('BTC-USD: ledger 1, venue 0') });
+  });
+
   it('fails the heartbeat after a stall longer than the limit, and ignores wall time when deterministic (backtests)', async () => {
     const live = checker();
     const replayed = checker({ deterministic: true });
