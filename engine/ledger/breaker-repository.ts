@@ -13,6 +13,12 @@ export interface BreakerState {
   readonly resetAtMs: number | null;
 }
 
+/** A trip's outcome: the state as the trip left it, read in the trip's own transaction. */
+export interface TripResult extends BreakerState {
+  /** This trip opened the breaker; false when it was open already (the cause is then history only). */
+  readonly opened: boolean;
+}
+
 export interface BreakerEvent {
   readonly id: number;
   readonly name: string;
@@ -70,14 +76,18 @@ export class BreakerRepository {
     return this.state(name).tripped;
   }
 
-  /** Trips the breaker (or logs another cause while it is already tripped) and returns the state. */
-  trip(reason: string, actor: string, name = MAIN_BREAKER): BreakerState {
+  /**
+   * Trips the breaker (or logs another cause while it is already tripped) and returns the state. Whether
+   * this trip opened it is decided by the write itself: a caller that read isTripped() first may have
+   * seen a state another process (`engine breaker reset`) changed before the write.
+   */
+  trip(reason: string, actor: string, name = MAIN_BREAKER): TripResult {
     const now = this.#clock.now();
-    atomically(this.#db, () => {
-      this.#trip.run({ name, reason, actor, now });
+    return atomically(this.#db, () => {
+      const opened = this.#trip.run({ name, reason, actor, now }).changes === 1;
       this.#event.run(name, 'trip', reason, actor, now);
+      return { ...this.state(name), opened };
     });
-    return this.state(name);
   }
 
   /** An operator's reset: records who and when. Returns false when the breaker was not tripped. */

@@ -40,9 +40,9 @@ export class Breaker {
 
   /** Trips the breaker; a trip while already tripped is recorded as history, not announced again. */
   trip(reason: string, actor: string): BreakerState {
-    const wasTripped = this.#o.repository.isTripped();
-    const state = this.#o.repository.trip(reason, actor);
-    if (!wasTripped) {
+    // Whether this trip opened it is decided by the write: a read before it could miss an `engine breaker reset` landing in between.
+    const { opened, ...state } = this.#o.repository.trip(reason, actor);
+    if (opened) {
       this.#o.logger?.error({ event: 'breaker.tripped', reason, actor }, `circuit breaker tripped: ${reason}`);
       this.#o.bus?.emit('breaker.tripped', { reason, actor });
     }

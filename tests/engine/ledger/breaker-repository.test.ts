@@ -50,4 +50,17 @@ describe('BreakerRepository', () => {
     expect(ledger.breaker.isTripped('market-data')).toBe(true);
     expect(ledger.breaker.isTripped()).toBe(false);
   });
+
+  it('tells a trip whether it opened the breaker, even when another process reset it since the caller looked', () => {
+    const session = env.open();
+    const operator = env.open();
+    expect(session.breaker.trip('assertion pnl_consistency failed', 'assertion:pnl_consistency').opened).toBe(true);
+    const sawTripped = session.breaker.isTripped();
+    expect(operator.breaker.reset('cli:alice')).toBe(true);
+    expect(sawTripped).toBe(true);
+    expect(session.breaker.trip('assertion capital_cap failed', 'assertion:capital_cap')).toMatchObject({
+      opened: true, tripped: true, reason: 'assertion capital_cap failed',
+    });
+    expect(operator.breaker.trip('by hand', 'cli:bob')).toMatchObject({ opened: false, reason: 'assertion capital_cap failed' });
+  });
 });

@@ -68,3 +68,17 @@ describe('Breaker.applyAssertions', () => {
     expect(ledger.breaker.state().reason).toContain('heartbeat');
   });
 });
+
+describe('Breaker.trip', () => {
+  it('announces a trip that opened the breaker even when another process reset it between a read and the write', () => {
+    const breaker = new Breaker({ repository: ledger.breaker, bus });
+    breaker.trip('first cause', 'session');
+    // `engine breaker reset` from another process lands after the session last looked: it still believes the breaker is open.
+    const stale = { ...ledger.breaker, trip: ledger.breaker.trip.bind(ledger.breaker), state: ledger.breaker.state.bind(ledger.breaker), isTripped: () => true };
+    ledger.breaker.reset('operator');
+    const racing = new Breaker({ repository: stale as unknown as typeof ledger.breaker, bus });
+    seen = [];
+    expect(racing.trip('second cause', 'session')).toMatchObject({ tripped: true, reason: 'second cause' });
+    expect(seen).toEqual(['breaker.tripped:session']);
+  });
+});
