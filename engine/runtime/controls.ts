@@ -189,9 +189,12 @@ export class ControlsService {
   #read(now: number): Loaded {
     const problems: string[] = [];
     const next: Record<string, unknown> = { ...this.#o.defaults };
+    let levelUnreadable = false;
     try {
       for (const key of CONTROL_KEYS) {
+        const before = problems.length;
         const value = this.#readKey(key, problems);
+        if (key === 'kill_level' && problems.length > before) levelUnreadable = true;
         if (value !== undefined) next[FIELD[key]] = value;
       }
     } catch (error) {
@@ -201,7 +204,9 @@ export class ControlsService {
       return { controls, problems: [`runtime controls could not be read: ${message}`], atMs: now };
     }
     let controls = next as unknown as RuntimeControls;
-    if (problems.length > 0) controls = { ...controls, killLevel: atLeast(controls.killLevel, 'pause') };
+    // No new risk while anything is unreadable; an unreadable kill level keeps the last good one (an emergency must not fall to pause).
+    const level = levelUnreadable ? this.#lastGood.killLevel : controls.killLevel;
+    if (problems.length > 0) controls = { ...controls, killLevel: atLeast(level, 'pause') };
     else this.#lastGood = controls;
     return { controls, problems, atMs: now };
   }

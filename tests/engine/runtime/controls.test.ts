@@ -188,6 +188,16 @@ describe('ControlsService fails closed', () => {
     expect(controls.current().killLevel).toBe('flatten');
   });
 
+  it('keeps the last good emergency when the stored kill level itself becomes unreadable, instead of falling to pause', () => {
+    const controls = service();
+    ledger.controls.set('kill_level', 'emergency', 'cli:kill');
+    expect(controls.current().killLevel).toBe('emergency');
+    corrupt('kill_level', '{not json');
+    env.clock.advance(1_000);
+    expect(controls.current().killLevel).toBe('emergency');
+    expect(controls.problems()).toEqual(['kill_level: the stored value is not valid JSON']);
+  });
+
   it('pauses on the last good values when the store cannot be read at all', () => {
     const controls = service();
     controls.change({ allowed_instruments: ['ETH-USD'] }, 'http:alice');
