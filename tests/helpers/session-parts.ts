@@ -2,6 +2,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { afterEach, beforeAll } from 'vitest';
 import { ManualClock, systemClock } from '../../engine/clock.ts';
 import type { Ledger } from '../../engine/ledger/ledger.ts';
 import { realSleep } from '../../engine/market/sleep.ts';
@@ -17,6 +18,7 @@ import { MarketView } from '../../engine/runtime/market-view.ts';
 import { Session, type SessionOptions } from '../../engine/runtime/session.ts';
 import { TradingState } from '../../engine/runtime/trading-state.ts';
 import { MINUTE, marketEvent, T0 } from '../plugins/strategies/market-event-fixtures.ts';
+import { shippedRules } from './order-env.ts';
 import { openPaperVenue, openTestLedger, paperConfig } from './paper-session.ts';
 
 export interface Parts {
@@ -74,4 +76,31 @@ export function bars(closes: readonly number[], from = 0): MarketEvent[] {
 
 export async function* stream(events: readonly MarketEvent[]): AsyncGenerator<MarketEvent> {
   for (const e of events) yield e;
+}
+
+/**
+ * A test file's sessions on the shipped rules: the rules loaded once (`rules()`), and the parts each
+ * test opened through `open` closed after it.
+ */
+export function sessionHarness(): { rules(): RuleSet; open(o: { strategy: Strategy; extra?: Partial<SessionOptions> }): Promise<Parts> } {
+  let loaded: RuleSet | undefined;
+  let opened: Parts | undefined;
+  beforeAll(async () => {
+    loaded = await shippedRules();
+  });
+  afterEach(async () => {
+    await opened?.close();
+    opened = undefined;
+  });
+  const rules = (): RuleSet => {
+    if (loaded === undefined) throw new Error('the shipped rules load in beforeAll: call rules() inside a test');
+    return loaded;
+  };
+  return {
+    rules,
+    async open(o) {
+      opened = await sessionParts({ rules: rules(), ...o });
+      return opened;
+    },
+  };
 }

@@ -1,27 +1,17 @@
 // Specs for the session acting on positions in trouble: an emergency cancel that books a racing fill, and a held position whose feed went silent.
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { systemClock } from '../../../engine/clock.ts';
 import { realSleep } from '../../../engine/market/sleep.ts';
 import { createLogger } from '../../../engine/observe/logger.ts';
 import type { OrderManager, TickReport } from '../../../engine/orders/order-manager.ts';
 import { ruleSetGate } from '../../../engine/orders/order-ports.ts';
 import type { Signal, Strategy, StrategyContext } from '../../../engine/plugins/plugin-api.ts';
-import type { RuleSet } from '../../../engine/rules/rule-set.ts';
 import { Session } from '../../../engine/runtime/session.ts';
-import { shippedRules } from '../../helpers/order-env.ts';
-import { type Parts, sessionParts } from '../../helpers/session-parts.ts';
+import { type Parts, sessionHarness } from '../../helpers/session-parts.ts';
 import { MINUTE, marketEvent, T0 } from '../../plugins/strategies/market-event-fixtures.ts';
 
-let rules: RuleSet;
-beforeAll(async () => {
-  rules = await shippedRules();
-});
-
+const harness = sessionHarness();
 let parts: Parts | undefined;
-afterEach(async () => {
-  await parts?.close();
-  parts = undefined;
-});
 
 /** Rests a buy of 0.01 at 99.9 once, at the 40th bar: thin bars fill it a part at a time. */
 const restingEntry: Strategy = {
@@ -42,7 +32,7 @@ const NO_TICK: TickReport = { fillsApplied: 0, fundingApplied: 0, marketsSettled
 
 describe('Session in an emergency', () => {
   it('sizes the closing exit from the books after the emergency cancel, counting a fill that beat the cancel', async () => {
-    parts = await sessionParts({ rules, strategy: restingEntry });
+    parts = await harness.open({ strategy: restingEntry });
     const { manager } = parts;
     // The venue reports the next fill only after the step's own sync: the emergency cancel's reconciliation is the first to book it.
     let hideFills = false;
@@ -51,7 +41,7 @@ describe('Session in an emergency', () => {
       tick: () => (hideFills ? Promise.resolve(NO_TICK) : manager.tick()),
     } as unknown as OrderManager;
     const session = new Session({
-      mode: 'paper', clock: parts.clock, ledger: parts.ledger, venue: parts.venue, manager: racing, gate: ruleSetGate(() => rules, { clock: parts.clock }),
+      mode: 'paper', clock: parts.clock, ledger: parts.ledger, venue: parts.venue, manager: racing, gate: ruleSetGate(() => harness.rules(), { clock: parts.clock }),
       state: parts.state, market: parts.market, logger: createLogger({ destination: parts.logs, level: 'debug', env: {} }),
       strategies: [{ name: 'canary', instruments: ['BTC-USD'], strategy: restingEntry }],
       exits: { offsetBps: 20, ttlMs: 60_000 }, windDown: { wallClock: systemClock, sleep: realSleep },
@@ -83,7 +73,7 @@ describe('Session with a held position whose feed went silent', () => {
         return { instrument: 'BTC-USD', side: 'buy', quantity: 0.01, orderType: 'limit', limitPrice: 100.6, signalId: 'once', intent: 'entry', edgeBps: 40, reason: 'entry' };
       },
     };
-    parts = await sessionParts({ rules, strategy: once });
+    parts = await harness.open({ strategy: once });
     for (let i = 0; i < 41; i++) await parts.session.step(marketEvent({ ts: T0 + i * MINUTE, close: 100, volume: 10 }));
     expect(parts.ledger.position('BTC-USD').qty).toBe(0.01);
     parts.state.observe({

@@ -1,20 +1,10 @@
 // Specs for the kill switch's flatten and cancel between market events: one exit per position, none for a position already exiting, nothing after the close.
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Signal, Strategy, StrategyContext } from '../../../engine/plugins/plugin-api.ts';
-import type { RuleSet } from '../../../engine/rules/rule-set.ts';
-import { shippedRules } from '../../helpers/order-env.ts';
-import { bars, type Parts, sessionParts } from '../../helpers/session-parts.ts';
+import { bars, type Parts, sessionHarness } from '../../helpers/session-parts.ts';
 
-let rules: RuleSet;
-beforeAll(async () => {
-  rules = await shippedRules();
-});
-
+const harness = sessionHarness();
 let parts: Parts | undefined;
-afterEach(async () => {
-  await parts?.close();
-  parts = undefined;
-});
 
 /** Buys 0.01 once at the given bar, at `limitFactor` x the ask (above 1 fills at the next bar, below rests). */
 function oneEntry(atBar: number, limitFactor: number): Strategy {
@@ -37,7 +27,7 @@ const sells = (p: Parts) => p.ledger.orders.inStates(['pending_submit', 'submitt
 
 describe('Session.flattenNow', () => {
   it('closes a monitored position with one marketable exit that the next bar fills', async () => {
-    parts = await sessionParts({ rules, strategy: oneEntry(40, 1.001) });
+    parts = await harness.open({ strategy: oneEntry(40, 1.001) });
     for (const e of bars(flat(41))) await parts.session.step(e);
     expect(parts.ledger.position('BTC-USD').qty).toBe(0.01);
     const report = await parts.session.flattenNow('flatten');
@@ -48,7 +38,7 @@ describe('Session.flattenNow', () => {
   });
 
   it('leaves a position that already has an exit in flight alone: a second flatten sends nothing', async () => {
-    parts = await sessionParts({ rules, strategy: oneEntry(40, 1.001) });
+    parts = await harness.open({ strategy: oneEntry(40, 1.001) });
     for (const e of bars(flat(41))) await parts.session.step(e);
     await parts.session.flattenNow('flatten');
     const again = await parts.session.flattenNow('emergency');
@@ -57,7 +47,7 @@ describe('Session.flattenNow', () => {
   });
 
   it('never sells twice when it races a step whose flatten rule closes the same position', async () => {
-    parts = await sessionParts({ rules, strategy: oneEntry(40, 1.001) });
+    parts = await harness.open({ strategy: oneEntry(40, 1.001) });
     for (const e of bars(flat(41))) await parts.session.step(e);
     // The stored level is flatten: the next step's tick rule asks to close the position too.
     parts.state.observe({
@@ -74,7 +64,7 @@ describe('Session.flattenNow', () => {
 
 describe('Session.cancelOpenNow', () => {
   it('cancels a resting entry between bars', async () => {
-    parts = await sessionParts({ rules, strategy: oneEntry(40, 0.9) });
+    parts = await harness.open({ strategy: oneEntry(40, 0.9) });
     for (const e of bars(flat(41))) await parts.session.step(e);
     const resting = parts.ledger.orders.inStates(['submitted']);
     expect(resting).toHaveLength(1);
@@ -86,7 +76,7 @@ describe('Session.cancelOpenNow', () => {
 
 describe('Session.close', () => {
   it('turns every later kill action into a no-op: the wind-down owns the books', async () => {
-    parts = await sessionParts({ rules, strategy: oneEntry(40, 1.001) });
+    parts = await harness.open({ strategy: oneEntry(40, 1.001) });
     for (const e of bars(flat(41))) await parts.session.step(e);
     await parts.session.close();
     expect(await parts.session.flattenNow('emergency')).toEqual({ sent: [], skipped: [] });

@@ -1,23 +1,13 @@
 // Specs for the session loop on real parts: warmup, the exit decision acting through the gate, exits holding off entries, stops and faults.
 import Database from 'better-sqlite3';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { TradegateError } from '../../../engine/errors.ts';
 import type { Signal, Strategy, StrategyContext } from '../../../engine/plugins/plugin-api.ts';
-import type { RuleSet } from '../../../engine/rules/rule-set.ts';
-import { shippedRules } from '../../helpers/order-env.ts';
-import { bars, type Parts, sessionParts, stream } from '../../helpers/session-parts.ts';
+import { bars, type Parts, sessionHarness, stream } from '../../helpers/session-parts.ts';
 import { MINUTE, T0 } from '../../plugins/strategies/market-event-fixtures.ts';
 
-let rules: RuleSet;
-beforeAll(async () => {
-  rules = await shippedRules();
-});
-
+const harness = sessionHarness();
 let parts: Parts | undefined;
-afterEach(async () => {
-  await parts?.close();
-  parts = undefined;
-});
 
 /** Buys 0.01 once, on the bar given, with a marketable limit; records every context it was asked with. */
 class OneEntry implements Strategy {
@@ -47,7 +37,7 @@ const flat = (n: number, price = 100) => Array<number>(n).fill(price);
 describe('Session', () => {
   it('asks the strategy nothing before its warmup bars, then hands it the history ending with the bar', async () => {
     const strategy = new OneEntry(25, 1_000);
-    parts = await sessionParts({ rules, strategy });
+    parts = await harness.open({ strategy });
     for (const e of bars(flat(30))) await parts.session.step(e);
     expect(strategy.seen).toHaveLength(6);
     const first = strategy.seen[0]!;
@@ -58,7 +48,7 @@ describe('Session', () => {
   });
 
   it('enters through the gate, then closes on the stop-loss rule with an exit order of its own, and is flat again', async () => {
-    parts = await sessionParts({ rules, strategy: new OneEntry(1, 40) });
+    parts = await harness.open({ strategy: new OneEntry(1, 40) });
     for (const e of bars(flat(41))) await parts.session.step(e);
     expect(parts.ledger.position('BTC-USD').qty).toBe(0.01);
     for (const e of bars([96, 96, 96], 41)) await parts.session.step(e);
@@ -78,7 +68,7 @@ describe('Session', () => {
         signalId: `again:${ctx.event.ts}`, intent: 'entry', edgeBps: 40, reason: 'buy every bar',
       }),
     };
-    parts = await sessionParts({ rules, strategy: again });
+    parts = await harness.open({ strategy: again });
     for (const e of bars(flat(40))) await parts.session.step(e);
     parts.state.observe({ outcome: 'flatten', violations: [{ ruleId: 'ops', action: 'flatten', message: 'operator', facts: {} }], evaluated: [], errors: [], ruleSetVersion: 'x', evaluatedAt: 0, context: { appliesTo: 'tick', mode: 'paper' } }, 'BTC-USD');
     // The exit rests below the market (the bid moves away), so the position stays exit_pending on the next bars.
@@ -88,14 +78,14 @@ describe('Session', () => {
 
   it('drops a signal for an instrument the bar is not about', async () => {
     const wrong: Strategy = { warmupBars: 0, evaluate: (ctx) => ({ instrument: 'ETH-USD', side: 'buy', quantity: 0.01, orderType: 'limit', limitPrice: 1, signalId: `w:${ctx.event.ts}`, intent: 'entry', reason: 'wrong' }) };
-    parts = await sessionParts({ rules, strategy: wrong });
+    parts = await harness.open({ strategy: wrong });
     await parts.session.step(bars([100])[0]!);
     expect(parts.logs.events('strategy.signal_dropped')).toHaveLength(1);
     expect(parts.ledger.orders.inStates(['pending_submit', 'submitted', 'canceled', 'rejected'])).toEqual([]);
   });
 
   it('stops after its duration, on a signal, and at the end of the data', async () => {
-    parts = await sessionParts({ rules, strategy: new OneEntry(1, 1_000), extra: { stopAfterMs: T0 + 10 * MINUTE } });
+    parts = await harness.open({ strategy: new OneEntry(1, 1_000), extra: { stopAfterMs: T0 + 10 * MINUTE } });
     expect(await parts.session.run(stream(bars(flat(20))), new AbortController().signal)).toBe('duration');
     expect(parts.session.progress().events).toBe(10);
     const aborted = new AbortController();
@@ -114,7 +104,7 @@ describe('Session', () => {
         return null;
       },
     };
-    parts = await sessionParts({ rules, strategy: flaky });
+    parts = await harness.open({ strategy: flaky });
     expect(await parts.session.run(stream(bars(flat(5))), new AbortController().signal)).toBe('failed');
     expect(parts.logs.events('session.event_failed')).toEqual([expect.objectContaining({ code: 'SIZING_INPUT_INVALID', kind: 'deny' })]);
     expect(parts.logs.events('session.fault')).toHaveLength(1);
@@ -122,7 +112,7 @@ describe('Session', () => {
   });
 
   it('stops (failed) once the ledger lost a commit: nothing, exits included, can be booked or sent until a restart reconciles', async () => {
-    parts = await sessionParts({ rules, strategy: new OneEntry(1, 1_000) });
+    parts = await harness.open({ strategy: new OneEntry(1, 1_000) });
     const { ledger } = parts;
     ledger.db.exec('CREATE TABLE probe_parent (id INTEGER PRIMARY KEY); CREATE TABLE probe_child (p INTEGER REFERENCES probe_parent (id) DEFERRABLE INITIALLY DEFERRED)');
     // A deferred write whose foreign key fails at COMMIT: the group commit fails, and the connection refuses every later write.
@@ -145,7 +135,7 @@ describe('Session', () => {
         return null;
       },
     };
-    parts = await sessionParts({ rules, strategy: busy });
+    parts = await harness.open({ strategy: busy });
     expect(await parts.session.run(stream(bars(flat(4))), new AbortController().signal)).toBe('end_of_data');
     expect(parts.logs.events('session.event_failed')).toEqual([expect.objectContaining({ code: 'LEDGER_BUSY', kind: 'retry', sqlite: 'SQLITE_BUSY_SNAPSHOT' })]);
     expect(calls).toBe(4);
