@@ -64,3 +64,13 @@ export function memoryDatabases(): () => Database.Database {
     return db;
   };
 }
+
+/** Changes a database file the way an operator or another tool would, behind the engine: one plain connection, the SQL, closed. */
+export function editBehindEngine(file: string, sql: string): void {
+  const db = new Database(file);
+  try {
+    db.exec(sql);
+  } finally {
+    db.close();
+  }
+}

@@ -1,11 +1,10 @@
 // Specs of opening a ledger: one file per mode, pragmas, and the guard that keeps dry_run and paper off the live file.
 import { copyFileSync, existsSync, readdirSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_WAL_AUTOCHECKPOINT_PAGES, ledgerFileFor, resolveLedgerPath } from '../../../engine/ledger/database.ts';
 import { MIGRATIONS } from '../../../engine/ledger/migrations.ts';
-import { ledgerDatabaseEnv } from '../../helpers/ledger-databases.ts';
+import { editBehindEngine, ledgerDatabaseEnv } from '../../helpers/ledger-databases.ts';
 
 const env = ledgerDatabaseEnv('tg-db-');
 const { open, refusal } = env;
@@ -111,9 +110,7 @@ describe('openLedgerDatabase', () => {
 
   it('still refuses a live open when the rehearsal mark cannot be parsed (hand-edited, say)', () => {
     open({ mode: 'dry_run', path: join(env.dir, 'live.sqlite'), allowLiveFile: true }).close();
-    const raw = new Database(join(env.dir, 'live.sqlite'));
-    raw.prepare("UPDATE ledger_meta SET value = 'oops' WHERE key = 'rehearsal'").run();
-    raw.close();
+    editBehindEngine(join(env.dir, 'live.sqlite'), "UPDATE ledger_meta SET value = 'oops' WHERE key = 'rehearsal'");
     expect(() => open({ mode: 'live', dataDir: env.dir })).toThrow('holds the bookings of a session that opened it with --allow-live-database (its mark reads "oops")');
   });
 

@@ -1,13 +1,12 @@
 // Specs of opening a ledger read-only: an existing file only, no pragma, migration or mode written, the same file guards, schemas it cannot read refused, nothing left behind.
 import { copyFileSync, existsSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { type LedgerDatabaseOptions, ledgerFileFor, } from '../../../engine/ledger/database.ts';
 import { MIGRATIONS } from '../../../engine/ledger/migrations.ts';
 import { OLDEST_READABLE_SCHEMA } from '../../../engine/ledger/read-only-database.ts';
 import { fileDigest, ledgerContents, ledgerFiles } from '../../helpers/ledger-file-state.ts';
-import { ledgerDatabaseEnv } from '../../helpers/ledger-databases.ts';
+import { editBehindEngine, ledgerDatabaseEnv } from '../../helpers/ledger-databases.ts';
 
 const env = ledgerDatabaseEnv('tg-ro-');
 const { open } = env;
@@ -29,9 +28,7 @@ describe('openLedgerDatabase with readOnly: what it refuses', () => {
   it('refuses a file holding no ledger schema (LEDGER_NOT_FOUND), and one that is not a database (LEDGER_OPEN_FAILED)', () => {
     writeFileSync(join(env.dir, 'paper.sqlite'), '');
     expect(refusal({ mode: 'paper', dataDir: env.dir })?.code).toBe('LEDGER_NOT_FOUND');
-    const other = new Database(join(env.dir, 'dry_run.sqlite'));
-    other.exec('CREATE TABLE notes (text TEXT)');
-    other.close();
+    editBehindEngine(join(env.dir, 'dry_run.sqlite'), 'CREATE TABLE notes (text TEXT)');
     expect(refusal({ mode: 'dry_run', dataDir: env.dir })?.code).toBe('LEDGER_NOT_FOUND');
     writeFileSync(join(env.dir, 'live.sqlite'), 'this is not sqlite, just text that is long enough to have a header'.repeat(10));
     expect(refusal({ mode: 'live', dataDir: env.dir })?.code).toBe('LEDGER_OPEN_FAILED');
@@ -102,9 +99,7 @@ describe('openLedgerDatabase with readOnly: what it leaves alone', () => {
 
   it('sets no pragma: a ledger left in rollback-journal mode stays in it', () => {
     const file = made('paper');
-    const plain = new Database(file);
-    plain.pragma('journal_mode = DELETE');
-    plain.close();
+    editBehindEngine(file, 'PRAGMA journal_mode = DELETE');
     const h = open({ mode: 'paper', dataDir: env.dir, readOnly: true });
     expect(h.db.pragma('journal_mode', { simple: true })).toBe('delete');
     h.close();
@@ -114,9 +109,7 @@ describe('openLedgerDatabase with readOnly: what it leaves alone', () => {
 
   it('records no mode: a ledger whose mode row is missing opens as the mode asked and stays without one', () => {
     const file = made('paper');
-    const plain = new Database(file);
-    plain.exec("DELETE FROM ledger_meta WHERE key = 'mode'");
-    plain.close();
+    editBehindEngine(file, "DELETE FROM ledger_meta WHERE key = 'mode'");
     const h = open({ mode: 'paper', dataDir: env.dir, readOnly: true });
     expect(h.fileMode).toBe('paper');
     h.close();
