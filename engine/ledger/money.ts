@@ -62,18 +62,18 @@ function fastRound(product: number): number | null {
   return Math.abs(fraction - 0.5) < 0.001 ? null : Math.round(product);
 }
 
-/** digits x 10^exp x scale, rounded once (half away from zero); NaN when x is not finite. */
-function scaled(x: number, times: bigint, tenPower: number): number {
-  const fast = fastRound(x * Number(times) * 10 ** tenPower);
+/** x x times x 10^tenPower (times a safe integer), rounded once (half away from zero); NaN when x is not finite. */
+function scaled(x: number, times: number, tenPower: number): number {
+  const fast = fastRound(x * times * 10 ** tenPower);
   if (fast !== null) return fast;
   const d = decimalOf(x);
   if (d === null) return Number.NaN;
   const shift = d.exp + tenPower;
-  return roundedQuotient(d.digits * times * 10n ** BigInt(Math.max(shift, 0)), 10n ** BigInt(Math.max(-shift, 0)));
+  return roundedQuotient(d.digits * BigInt(times) * 10n ** BigInt(Math.max(shift, 0)), 10n ** BigInt(Math.max(-shift, 0)));
 }
 
 export function usdToMicros(usd: number, what = 'amount'): Micros {
-  return checked(scaled(usd, 1n, 6), what, usd);
+  return checked(scaled(usd, 1, 6), what, usd);
 }
 
 export function microsToUsd(micros: Micros): number {
@@ -81,7 +81,7 @@ export function microsToUsd(micros: Micros): number {
 }
 
 export function qtyToE8(qty: number, what = 'quantity'): QtyE8 {
-  return checked(scaled(qty, 1n, 8), what, qty);
+  return checked(scaled(qty, 1, 8), what, qty);
 }
 
 export function e8ToQty(qtyE8: QtyE8): number {
@@ -99,7 +99,7 @@ export function checkPrice(price: number, what = 'price'): number {
 /** quantity x price in micro-dollars, rounded once. */
 export function notionalMicros(qtyE8: QtyE8, price: number): Micros {
   checkPrice(price);
-  const micros = Number.isSafeInteger(qtyE8) ? scaled(price, BigInt(qtyE8), -2) : Number.NaN; // x 1e6 / 1e8
+  const micros = Number.isSafeInteger(qtyE8) ? scaled(price, qtyE8, -2) : Number.NaN; // x 1e6 / 1e8
   return checked(micros, 'notional', qtyE8 * price);
 }
 
