@@ -114,7 +114,7 @@ export class SendOrder {
   #unrecorded(cid: string, error: unknown): void {
     const { ctx } = this.#d;
     // After a failed commit nothing more is written: the books on disk already lost what the process acted on.
-    if (error instanceof TradegateError && error.code === 'LEDGER_COMMIT_FAILED') return;
+    if (ctx.ledger.commitFailure !== null) return;
     try {
       const current = ctx.ledger.orders.require(cid);
       if (current.state === 'pending_submit') moveOrder(ctx, current, { to: 'unknown', event: 'ack_not_recorded', source: 'engine', reason: messageOf(error) });
